@@ -1,0 +1,1 @@
+//! Web APIs installed into every Edge context.
