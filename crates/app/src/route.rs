@@ -1,4 +1,4 @@
-//! Routes: a page path split into segments, and matching a URL path against them.
+//! Routes: a page path split into segments, with what static analysis learned about its entry.
 
 use std::path::PathBuf;
 
@@ -14,6 +14,17 @@ pub enum RouteKind {
     Api,
     /// Any other file under `pages/`.
     Page,
+}
+
+impl RouteKind {
+    /// The kind of the page path `page`, as Next.js's `isAPIRoute` decides it.
+    pub fn of(page: &str) -> RouteKind {
+        if page == "/api" || page.starts_with("/api/") {
+            RouteKind::Api
+        } else {
+            RouteKind::Page
+        }
+    }
 }
 
 /// One segment of a route's path.
@@ -43,6 +54,24 @@ pub struct Route {
     pub runtime: Runtime,
     /// The page path split into segments.
     pub segments: Vec<Segment>,
+    /// What static analysis of the entry found.
+    #[serde(default)]
+    pub info: PageInfo,
+}
+
+/// What an entry exports, read by static analysis without running it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageInfo {
+    /// The entry exports `getServerSideProps`.
+    #[serde(default)]
+    pub get_server_side_props: bool,
+    /// The entry exports `getStaticProps`.
+    #[serde(default)]
+    pub get_static_props: bool,
+    /// The literal value of `export const config`, as JSON (`undefined` and functions left out),
+    /// when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
 }
 
 /// A dynamic parameter's value.

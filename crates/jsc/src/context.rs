@@ -137,7 +137,9 @@ impl Context {
     pub fn string(&self, value: &str) -> Value {
         let string = JsString::new(value);
         // SAFETY: the context and string are alive; JSC retains the string.
-        Value::from_raw(self, unsafe { ffi::JSValueMakeString(self.raw(), string.0) })
+        Value::from_raw(self, unsafe {
+            ffi::JSValueMakeString(self.raw(), string.0)
+        })
     }
 
     /// Parses JSON; `None` if it is not valid JSON.
@@ -246,14 +248,16 @@ impl Deferred {
     /// Fulfils the promise; reactions run before this returns.
     pub fn resolve(&self, value: &Value) -> Result<(), JsError> {
         let ctx = self.promise.context();
-        self.resolve.call(&ctx.undefined(), std::slice::from_ref(value))?;
+        self.resolve
+            .call(&ctx.undefined(), std::slice::from_ref(value))?;
         Ok(())
     }
 
     /// Rejects the promise; reactions run before this returns.
     pub fn reject(&self, reason: &Value) -> Result<(), JsError> {
         let ctx = self.promise.context();
-        self.reject.call(&ctx.undefined(), std::slice::from_ref(reason))?;
+        self.reject
+            .call(&ctx.undefined(), std::slice::from_ref(reason))?;
         Ok(())
     }
 }

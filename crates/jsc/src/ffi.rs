@@ -4,7 +4,12 @@
 //! JSStringRef.h, JSTypedArray.h, JSValueRef.h) and the exported private ones from
 //! JSContextRefPrivate.h, so that building needs no libclang.
 
-#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, dead_code)]
+#![allow(
+    non_camel_case_types,
+    non_snake_case,
+    non_upper_case_globals,
+    dead_code
+)]
 
 use std::os::raw::{c_char, c_uint, c_void};
 
@@ -77,7 +82,8 @@ pub type JSObjectCallAsFunctionCallback = Option<
     ) -> JSValueRef,
 >;
 pub type JSTypedArrayBytesDeallocator = Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>;
-pub type JSShouldTerminateCallback = Option<unsafe extern "C" fn(JSContextRef, *mut c_void) -> bool>;
+pub type JSShouldTerminateCallback =
+    Option<unsafe extern "C" fn(JSContextRef, *mut c_void) -> bool>;
 
 /// Mirrors `JSClassDefinition`; only the fields we set are non-null.
 #[repr(C)]

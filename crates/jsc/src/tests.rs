@@ -23,10 +23,17 @@ fn evaluates_scripts_and_converts_values() {
 fn exceptions_carry_name_message_and_stack() {
     let ctx = context();
     let error = ctx
-        .eval("function boom() { throw new TypeError('bad'); }\nboom()", "boom.js")
+        .eval(
+            "function boom() { throw new TypeError('bad'); }\nboom()",
+            "boom.js",
+        )
         .unwrap_err();
     match error {
-        JsError::Thrown { name, message, stack } => {
+        JsError::Thrown {
+            name,
+            message,
+            stack,
+        } => {
             assert_eq!(name, "TypeError");
             assert_eq!(message, "bad");
             assert!(stack.unwrap().contains("boom.js:1"));
@@ -57,7 +64,13 @@ fn host_functions_receive_arguments_and_return_values() {
         Ok(ctx.number(sum))
     });
     ctx.global().set("add", &add).unwrap();
-    assert_eq!(ctx.eval("add(1, 2, 3)", "t.js").unwrap().to_number().unwrap(), 6.0);
+    assert_eq!(
+        ctx.eval("add(1, 2, 3)", "t.js")
+            .unwrap()
+            .to_number()
+            .unwrap(),
+        6.0
+    );
 }
 
 #[test]
@@ -68,7 +81,10 @@ fn host_functions_can_throw() {
     })
     .unwrap();
     let caught = ctx
-        .eval("try { fail() } catch (e) { e instanceof RangeError && e.message }", "t.js")
+        .eval(
+            "try { fail() } catch (e) { e instanceof RangeError && e.message }",
+            "t.js",
+        )
         .unwrap();
     assert_eq!(caught.as_string().as_deref(), Some("out of range"));
 }
@@ -85,8 +101,13 @@ fn a_panicking_host_function_throws_instead_of_unwinding() {
 #[test]
 fn values_survive_garbage_collection_while_held() {
     let ctx = context();
-    let held = ctx.eval("({ answer: 42 })", "t.js").unwrap().as_object().unwrap();
-    ctx.eval("for (let i = 0; i < 100000; i++) ({ i })", "t.js").unwrap();
+    let held = ctx
+        .eval("({ answer: 42 })", "t.js")
+        .unwrap()
+        .as_object()
+        .unwrap();
+    ctx.eval("for (let i = 0; i < 100000; i++) ({ i })", "t.js")
+        .unwrap();
     ctx.collect_garbage();
     assert_eq!(held.get("answer").unwrap().to_number().unwrap(), 42.0);
 }
@@ -96,10 +117,16 @@ fn deferred_promises_run_reactions_when_settled_from_rust() {
     let ctx = context();
     let deferred = ctx.deferred_promise().unwrap();
     ctx.global().set("pending", &deferred.promise).unwrap();
-    ctx.eval("globalThis.seen = 'no'; pending.then(v => { globalThis.seen = v; })", "t.js")
-        .unwrap();
+    ctx.eval(
+        "globalThis.seen = 'no'; pending.then(v => { globalThis.seen = v; })",
+        "t.js",
+    )
+    .unwrap();
     deferred.resolve(&ctx.string("yes")).unwrap();
-    assert_eq!(ctx.eval("seen", "t.js").unwrap().as_string().as_deref(), Some("yes"));
+    assert_eq!(
+        ctx.eval("seen", "t.js").unwrap().as_string().as_deref(),
+        Some("yes")
+    );
 }
 
 #[test]
@@ -107,10 +134,18 @@ fn typed_arrays_cross_without_copies() {
     let ctx = context();
     let array = ctx.uint8_array(vec![1, 2, 3, 4]).unwrap();
     ctx.global().set("bytes", &array).unwrap();
-    let sum = ctx.eval("bytes.reduce((a, b) => a + b, 0)", "t.js").unwrap();
+    let sum = ctx
+        .eval("bytes.reduce((a, b) => a + b, 0)", "t.js")
+        .unwrap();
     assert_eq!(sum.to_number().unwrap(), 10.0);
-    let view = ctx.eval("new Uint8Array([9, 8, 7, 6]).subarray(1, 3)", "t.js").unwrap();
-    let bytes = view.as_object().unwrap().with_bytes(|b| b.to_vec()).unwrap();
+    let view = ctx
+        .eval("new Uint8Array([9, 8, 7, 6]).subarray(1, 3)", "t.js")
+        .unwrap();
+    let bytes = view
+        .as_object()
+        .unwrap()
+        .with_bytes(|b| b.to_vec())
+        .unwrap();
     assert_eq!(bytes, vec![8, 7]);
     let plain = ctx.eval("({})", "t.js").unwrap().as_object().unwrap();
     assert!(plain.with_bytes(|b| b.len()).is_none());
@@ -133,7 +168,11 @@ fn eval_and_function_constructors_can_be_disabled() {
             other => panic!("{source}: {other:?}"),
         }
     }
-    assert!(ctx.eval("(() => 1) instanceof Function", "t.js").unwrap().to_bool());
+    assert!(
+        ctx.eval("(() => 1) instanceof Function", "t.js")
+            .unwrap()
+            .to_bool()
+    );
 }
 
 #[test]
@@ -145,7 +184,10 @@ fn the_execution_time_limit_stops_runaway_scripts() {
     assert!(matches!(error, JsError::Terminated), "{error:?}");
     // The VM keeps working for the next script.
     let fresh = Context::new(&vm);
-    assert_eq!(fresh.eval("2 * 21", "t.js").unwrap().to_number().unwrap(), 42.0);
+    assert_eq!(
+        fresh.eval("2 * 21", "t.js").unwrap().to_number().unwrap(),
+        42.0
+    );
 }
 
 #[test]
@@ -158,7 +200,8 @@ fn unhandled_rejections_reach_the_callback() {
         Ok(ctx.undefined())
     });
     ctx.set_unhandled_rejection_callback(&callback).unwrap();
-    ctx.eval("Promise.reject(new Error('lost'))", "t.js").unwrap();
+    ctx.eval("Promise.reject(new Error('lost'))", "t.js")
+        .unwrap();
     ctx.eval("0", "t.js").unwrap();
     assert_eq!(seen.borrow().as_deref(), Some("Error: lost"));
 }
@@ -167,7 +210,10 @@ fn unhandled_rejections_reach_the_callback() {
 fn json_round_trips() {
     let ctx = context();
     let value = ctx.parse_json(r#"{"a":[1,2],"b":"x"}"#).unwrap();
-    assert_eq!(value.to_json().unwrap().as_deref(), Some(r#"{"a":[1,2],"b":"x"}"#));
+    assert_eq!(
+        value.to_json().unwrap().as_deref(),
+        Some(r#"{"a":[1,2],"b":"x"}"#)
+    );
     assert!(ctx.parse_json("{nope").is_none());
     assert_eq!(ctx.undefined().to_json().unwrap(), None);
 }

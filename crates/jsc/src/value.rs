@@ -141,7 +141,8 @@ impl Value {
     pub fn to_json(&self) -> Result<Option<String>, JsError> {
         let mut exception = ptr::null();
         // SAFETY: the value is protected.
-        let raw = unsafe { ffi::JSValueCreateJSONString(self.ctx.raw, self.raw, 0, &mut exception) };
+        let raw =
+            unsafe { ffi::JSValueCreateJSONString(self.ctx.raw, self.raw, 0, &mut exception) };
         self.context().check(exception)?;
         if raw.is_null() {
             return Ok(None);

@@ -1,0 +1,141 @@
+//! The build manifest: every route with its bundle and sizes, saved as
+//! `<out_dir>/manifest.json` for `switchyard start` to read.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use switchyard_app::Route;
+
+/// The manifest's file name inside the output directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// Identifies this build's output (a hash of its routes and bundles).
+    pub build_id: String,
+    /// Every route of the app, in the order the project model sorted them.
+    pub routes: Vec<ManifestRoute>,
+}
+
+/// One route and what the build made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManifestRoute {
+    /// The route as the project model found it.
+    pub route: Route,
+    /// The Edge bundle, relative to the output directory with `/` separators; `None` for
+    /// routes this build does not bundle.
+    pub bundle: Option<String>,
+    /// The bundle's size in bytes (0 without a bundle).
+    pub size: u64,
+    /// The bundle's size after gzip in bytes (0 without a bundle).
+    pub gzip_size: u64,
+}
+
+/// Reading or writing the manifest failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// The file could not be read.
+    #[error("Could not read the build manifest {}: {source}. Run `switchyard build` first.", path.display())]
+    Read {
+        /// The manifest file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The file is not a manifest this version understands.
+    #[error("The build manifest {} is not valid: {source}. Run `switchyard build` again.", path.display())]
+    Parse {
+        /// The manifest file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The file could not be written.
+    #[error("Could not write the build manifest {}: {source}.", path.display())]
+    Write {
+        /// The manifest file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Manifest {
+    /// Reads `<out_dir>/manifest.json`.
+    pub fn load(out_dir: &Path) -> Result<Manifest, ManifestError> {
+        let path = out_dir.join(MANIFEST_FILE);
+        let text = fs::read_to_string(&path).map_err(|source| ManifestError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| ManifestError::Parse { path, source })
+    }
+
+    /// Writes `<out_dir>/manifest.json`, replacing the old one in one step so a server
+    /// reading it never sees half a file.
+    pub fn save(&self, out_dir: &Path) -> Result<(), ManifestError> {
+        let path = out_dir.join(MANIFEST_FILE);
+        let staging = out_dir.join(format!(".{MANIFEST_FILE}.tmp"));
+        let mut text = serde_json::to_string_pretty(self).expect("a manifest always serializes");
+        text.push('\n');
+        fs::create_dir_all(out_dir)
+            .and_then(|()| fs::write(&staging, text))
+            .and_then(|()| fs::rename(&staging, &path))
+            .map_err(|source| ManifestError::Write { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use switchyard_app::Runtime;
+
+    use super::*;
+    use crate::test_routes::route;
+
+    fn manifest() -> Manifest {
+        let route = route("pages/api/[id].ts", Runtime::Edge);
+        Manifest {
+            build_id: "abc".to_string(),
+            routes: vec![ManifestRoute {
+                route,
+                bundle: Some("edge/api/[id].js".to_string()),
+                size: 10,
+                gzip_size: 5,
+            }],
+        }
+    }
+
+    #[test]
+    fn saves_and_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("out");
+        manifest().save(&out_dir).unwrap();
+        assert_eq!(Manifest::load(&out_dir).unwrap(), manifest());
+        let text = fs::read_to_string(out_dir.join(MANIFEST_FILE)).unwrap();
+        assert!(text.contains("\"buildId\": \"abc\""), "{text}");
+        assert!(text.contains("\"gzipSize\": 5"), "{text}");
+    }
+
+    #[test]
+    fn load_errors_say_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = Manifest::load(dir.path()).unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("Run `switchyard build` first."),
+            "{missing}"
+        );
+        fs::write(dir.path().join(MANIFEST_FILE), "{").unwrap();
+        let invalid = Manifest::load(dir.path()).unwrap_err();
+        assert!(matches!(invalid, ManifestError::Parse { .. }), "{invalid}");
+    }
+}

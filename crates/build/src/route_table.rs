@@ -1,0 +1,151 @@
+//! The route table `switchyard build` prints, laid out like `next build`'s.
+
+use std::fmt::Write;
+
+use switchyard_app::Runtime;
+
+use crate::manifest::{Manifest, ManifestRoute};
+use crate::size::format_bytes;
+
+/// Legend rows: the runtime label and what it means.
+const LEGEND: [(&str, &str); 2] = [
+    (
+        "Edge",
+        "runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip",
+    ),
+    ("Node", "runs in a Node.js worker process"),
+];
+
+/// The route table for `manifest`: one row per route with a tree glyph, the route, its
+/// runtime, and the size and gzip size of its Edge bundle, then a legend.
+pub fn route_table(manifest: &Manifest) -> String {
+    let rows: Vec<[String; 4]> = manifest.routes.iter().map(row).collect();
+    let headers = ["Route (pages)", "Runtime", "Size", "Gzip"];
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .chain([headers[column].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+
+    let mut table = String::new();
+    // Rows start with a glyph and a space, so the header is indented to match.
+    let _ = writeln!(
+        table,
+        "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
+        headers[0],
+        headers[1],
+        headers[2],
+        headers[3],
+        w0 = widths[0],
+        w1 = widths[1],
+        w2 = widths[2],
+        w3 = widths[3],
+    );
+    for (index, row) in rows.iter().enumerate() {
+        let _ = writeln!(
+            table,
+            "{} {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
+            glyph(index, rows.len()),
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        );
+    }
+    table.push('\n');
+    let label_width = LEGEND
+        .iter()
+        .map(|(label, _)| label.len())
+        .max()
+        .unwrap_or(0);
+    for (label, meaning) in LEGEND {
+        let _ = writeln!(table, "{label:<label_width$}  {meaning}");
+    }
+    table
+}
+
+/// The tree glyph `next build` draws before row `index` of `count`.
+fn glyph(index: usize, count: usize) -> char {
+    match index {
+        _ if count == 1 => '─',
+        0 => '┌',
+        _ if index + 1 == count => '└',
+        _ => '├',
+    }
+}
+
+fn row(entry: &ManifestRoute) -> [String; 4] {
+    let runtime = match entry.route.runtime {
+        Runtime::Edge => "Edge",
+        Runtime::Nodejs => "Node",
+    };
+    let (size, gzip) = if entry.bundle.is_some() {
+        (format_bytes(entry.size), format_bytes(entry.gzip_size))
+    } else {
+        ("-".to_string(), "-".to_string())
+    };
+    [entry.route.page.clone(), runtime.to_string(), size, gzip]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_routes::route;
+
+    fn entry(page: &str, runtime: Runtime, sizes: Option<(u64, u64)>) -> ManifestRoute {
+        let file = if page == "/" {
+            "pages/index.js".to_string()
+        } else {
+            format!("pages{page}.js")
+        };
+        ManifestRoute {
+            route: route(&file, runtime),
+            bundle: sizes.map(|_| format!("edge{page}.js")),
+            size: sizes.map_or(0, |(size, _)| size),
+            gzip_size: sizes.map_or(0, |(_, gzip)| gzip),
+        }
+    }
+
+    #[test]
+    fn lays_out_rows_with_tree_glyphs_and_a_legend() {
+        let manifest = Manifest {
+            build_id: "x".to_string(),
+            routes: vec![
+                entry("/", Runtime::Nodejs, None),
+                entry("/api/[id]", Runtime::Edge, Some((12_345, 2_048))),
+                entry("/api/hello", Runtime::Nodejs, None),
+            ],
+        };
+        let expected = "  \
+              Route (pages)  Runtime     Size     Gzip
+┌ /              Node           -        -
+├ /api/[id]      Edge     12.3 kB  2.05 kB
+└ /api/hello     Node           -        -
+
+Edge  runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip
+Node  runs in a Node.js worker process
+";
+        assert_eq!(route_table(&manifest), expected);
+    }
+
+    #[test]
+    fn a_single_route_gets_a_dash() {
+        let manifest = Manifest {
+            build_id: "x".to_string(),
+            routes: vec![entry("/api/a", Runtime::Edge, Some((85, 90)))],
+        };
+        let table = route_table(&manifest);
+        assert!(
+            table.lines().nth(1).unwrap().starts_with("─ /api/a"),
+            "{table}"
+        );
+        assert!(table.contains("Edge     85 B  90 B"), "{table}");
+    }
+}

@@ -1,0 +1,63 @@
+//! One module per subcommand.
+
+pub mod build;
+pub mod dev;
+pub mod routes;
+pub mod run;
+pub mod start;
+
+use std::path::Path;
+use std::time::Duration;
+
+use clap::Args;
+use switchyard_server::ServerOptions;
+
+/// Options shared by `start` and `dev`.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0 picks a free port).
+    #[arg(short, long, default_value_t = 3000, env = "PORT")]
+    port: u16,
+    /// Host name or address to listen on.
+    #[arg(short = 'H', long, default_value = "127.0.0.1")]
+    hostname: String,
+    /// Edge worker threads (default: one per core).
+    #[arg(long)]
+    edge_workers: Option<usize>,
+    /// CPU time, in seconds, one Edge handler may use before it is terminated.
+    #[arg(long, default_value_t = 10.0)]
+    cpu_time_limit: f64,
+    /// Seconds a handler has to start its response before the client gets a 504.
+    #[arg(long, default_value_t = 25.0)]
+    response_timeout: f64,
+    /// Largest request body, in bytes, an Edge route accepts (413 above it).
+    #[arg(long, default_value_t = 4 * 1024 * 1024)]
+    edge_body_limit: usize,
+}
+
+impl ServeArgs {
+    /// Server options for the app at `dir`.
+    pub fn options(&self, dir: &Path, dev: bool) -> anyhow::Result<ServerOptions> {
+        let root = dir.canonicalize().map_err(|error| {
+            anyhow::anyhow!("The app folder {} cannot be read: {error}.", dir.display())
+        })?;
+        let mut options = ServerOptions::new(root);
+        options.hostname = self.hostname.clone();
+        options.port = self.port;
+        options.dev = dev;
+        options.edge_body_limit = self.edge_body_limit;
+        if let Some(workers) = self.edge_workers {
+            options.edge.workers = workers.max(1);
+        }
+        options.edge.cpu_time_limit = seconds(self.cpu_time_limit, "--cpu-time-limit")?;
+        options.edge.response_timeout = seconds(self.response_timeout, "--response-timeout")?;
+        Ok(options)
+    }
+}
+
+fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| anyhow::anyhow!("{flag} must be a positive number of seconds, not {value}."))
+}

@@ -1,0 +1,209 @@
+//! Answering one request on a worker: call the handler, await its Response, stream the body.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use switchyard_jsc::{JsError, Value};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{EdgeError, StreamError};
+use crate::promise::{self, Settled};
+use crate::request::{EdgeBody, EdgeRequest, EdgeResponse};
+use crate::route_context::RouteContext;
+use crate::web::ResponseBody;
+use crate::worker::WorkerState;
+
+/// Chunks buffered between script and socket; small, so a slow client slows the stream's pulls.
+const STREAM_BUFFER: usize = 4;
+
+/// How long `event.waitUntil` work may continue after the response.
+const WAIT_UNTIL_LIMIT: Duration = Duration::from_secs(30);
+
+/// Handles `request` and sends the response head to `reply`, then streams the body.
+pub async fn handle(
+    state: Rc<WorkerState>,
+    request: EdgeRequest,
+    reply: oneshot::Sender<Result<EdgeResponse, EdgeError>>,
+) {
+    let route = request.route;
+    let page = state.routes[route].page.clone();
+    let context = match state.context(route) {
+        Ok(context) => context,
+        Err(error) => {
+            let detail = error.detail();
+            tracing::error!("{page}: the module failed to load: {detail}");
+            let _ = reply.send(Err(EdgeError::Failed { page, detail }));
+            return;
+        }
+    };
+    let timeout = state.options.response_timeout;
+    let started = tokio::time::timeout(timeout, start(&context, request));
+    let (head, body, event) = match started.await {
+        Ok(Ok(parts)) => parts,
+        Ok(Err(error)) => {
+            let detail = error.detail();
+            if matches!(error, JsError::Terminated) {
+                state.retire(route, &context);
+            }
+            tracing::error!("{page}: {detail}");
+            let _ = reply.send(Err(EdgeError::Failed { page, detail }));
+            return;
+        }
+        Err(_) => {
+            tracing::error!(
+                "{page}: the handler did not return a Response within {} s.",
+                timeout.as_secs()
+            );
+            let seconds = timeout.as_secs();
+            let _ = reply.send(Err(EdgeError::Timeout { page, seconds }));
+            return;
+        }
+    };
+    match body {
+        ResponseBody::Empty => {
+            let _ = reply.send(Ok(head.with_body(EdgeBody::Empty)));
+        }
+        ResponseBody::Bytes(bytes) => {
+            let _ = reply.send(Ok(head.with_body(EdgeBody::Full(Bytes::from(bytes)))));
+        }
+        ResponseBody::Stream(reader) => {
+            let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+            if reply.send(Ok(head.with_body(EdgeBody::Stream(rx)))).is_ok() {
+                pump(&state, route, &context, &reader, tx).await;
+            }
+        }
+    }
+    finish_wait_until(&context, &page, event).await;
+}
+
+/// The status and headers, before the body is known.
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    fn with_body(self, body: EdgeBody) -> EdgeResponse {
+        EdgeResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
+/// Builds the Request, calls the handler and awaits the Response it returns.
+async fn start(
+    context: &RouteContext,
+    request: EdgeRequest,
+) -> Result<(Head, ResponseBody, Value), JsError> {
+    let internals = &context.internals;
+    let js_request = internals.new_request(
+        &request.method,
+        &request.url,
+        &request.headers,
+        request.body.map(|body| body.to_vec()),
+    )?;
+    let event = internals.new_fetch_event(&js_request)?;
+    let undefined = context.ctx.undefined();
+    let returned = context
+        .handler
+        .call(&undefined, &[js_request.into(), event.clone().into()])?;
+    let response = settled(context, promise::settle(&context.ctx, returned)?).await?;
+    let parts = internals.read_response(&response)?;
+    let head = Head {
+        status: parts.status,
+        headers: parts.headers,
+    };
+    Ok((head, parts.body, event.into()))
+}
+
+/// Awaits a promise of `context`, failing if the context is poisoned meanwhile.
+async fn settled(
+    context: &RouteContext,
+    receiver: oneshot::Receiver<Settled>,
+) -> Result<Value, JsError> {
+    tokio::select! {
+        outcome = receiver => match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(reason)) => Err(reason.to_error()),
+            Err(_) => Err(JsError::Thrown {
+                name: "Error".into(),
+                message: "A promise was dropped before it settled.".into(),
+                stack: None,
+            }),
+        },
+        _ = context.poisoned() => Err(JsError::Terminated),
+    }
+}
+
+/// Moves chunks from the ReadableStream's reader to the socket until it closes or fails.
+async fn pump(
+    state: &WorkerState,
+    route: usize,
+    context: &RouteContext,
+    reader: &switchyard_jsc::Object,
+    tx: mpsc::Sender<Result<Bytes, StreamError>>,
+) {
+    let page = &state.routes[route].page;
+    loop {
+        let next = context
+            .internals
+            .read_chunk(reader)
+            .and_then(|pending| promise::settle(&context.ctx, pending));
+        let chunk = match next {
+            Ok(receiver) => settled(context, receiver).await,
+            Err(error) => Err(error),
+        };
+        let chunk = match chunk {
+            Ok(chunk) if chunk.is_nullish() => return,
+            Ok(chunk) => chunk,
+            Err(error) => {
+                if matches!(error, JsError::Terminated) {
+                    state.retire(route, context);
+                }
+                let detail = error.detail();
+                tracing::error!("{page}: the response stream failed: {detail}");
+                let page = page.clone();
+                let _ = tx.send(Err(StreamError { page, detail })).await;
+                return;
+            }
+        };
+        let bytes = chunk
+            .as_object()
+            .and_then(|chunk| chunk.with_bytes(Bytes::copy_from_slice))
+            .unwrap_or_default();
+        if tx.send(Ok(bytes)).await.is_err() {
+            // The client went away: tell the stream, as a browser would by cancelling.
+            let _ = reader.call_method("cancel", &[]);
+            return;
+        }
+    }
+}
+
+/// Lets `event.waitUntil` promises finish after the response, within a limit.
+async fn finish_wait_until(context: &RouteContext, page: &str, event: Value) {
+    let Some(event) = event.as_object() else {
+        return;
+    };
+    let promises = match context.internals.wait_until_promises(&event) {
+        Ok(promises) => promises,
+        Err(error) => {
+            tracing::error!("{page}: waitUntil failed: {}", error.detail());
+            return;
+        }
+    };
+    for pending in promises {
+        let Ok(receiver) = promise::settle(&context.ctx, pending) else {
+            continue;
+        };
+        match tokio::time::timeout(WAIT_UNTIL_LIMIT, settled(context, receiver)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => {
+                tracing::error!("{page}: a waitUntil promise rejected: {}", error.detail())
+            }
+            Err(_) => tracing::warn!("{page}: a waitUntil promise was still pending after 30 s."),
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// TextEncoder, TextDecoder (WHATWG Encoding) and atob/btoa (HTML §8.3). The byte work is Rust's.
+(function (host, $) {
+  'use strict';
+
+  const encodeUtf8 = host.encodeUtf8;
+
+  class TextEncoder {
+    constructor() {}
+
+    get encoding() {
+      return 'utf-8';
+    }
+
+    encode(input = '') {
+      return encodeUtf8($.toDOMString(input));
+    }
+
+    encodeInto(source, destination) {
+      $.argumentsRequired("Failed to execute 'encodeInto' on 'TextEncoder'", 2, arguments.length);
+      source = $.toDOMString(source);
+      if (!(destination instanceof Uint8Array)) {
+        throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
+      }
+      const bytes = encodeUtf8(source);
+      const capacity = destination.length;
+      if (bytes.length <= capacity) {
+        destination.set(bytes);
+        return { read: source.length, written: bytes.length };
+      }
+      let read = 0;
+      let written = 0;
+      for (const char of source) {
+        const code = char.codePointAt(0);
+        const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        if (written + size > capacity) break;
+        written += size;
+        read += char.length;
+      }
+      destination.set(bytes.subarray(0, written));
+      return { read, written };
+    }
+
+    [$.inspectCustom]() {
+      return "TextEncoder { encoding: 'utf-8' }";
+    }
+  }
+  $.setToStringTag(TextEncoder, 'TextEncoder');
+
+  // Streaming decoders live in Rust; one left mid-stream is freed when its TextDecoder is.
+  const registry = new FinalizationRegistry((handle) => host.decoderFree(handle));
+
+  class TextDecoder {
+    #encoding;
+    #fatal;
+    #ignoreBOM;
+    #handle = 0;
+
+    constructor(label = 'utf-8', options = undefined) {
+      label = $.toDOMString(label);
+      const encoding = host.encodingForLabel(label);
+      if (encoding === null) {
+        throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+      }
+      this.#encoding = encoding;
+      this.#fatal = !!options?.fatal;
+      this.#ignoreBOM = !!options?.ignoreBOM;
+    }
+
+    get encoding() {
+      return this.#encoding;
+    }
+
+    get fatal() {
+      return this.#fatal;
+    }
+
+    get ignoreBOM() {
+      return this.#ignoreBOM;
+    }
+
+    decode(input = undefined, options = undefined) {
+      let bytes;
+      if (input === undefined || input === null) {
+        bytes = new Uint8Array(0);
+      } else {
+        bytes = $.bytesOf(input);
+        if (bytes === undefined) {
+          throw new TypeError(
+            "Failed to execute 'decode' on 'TextDecoder': parameter 1 is not of type '(ArrayBuffer or ArrayBufferView)'.",
+          );
+        }
+      }
+      const stream = !!options?.stream;
+      let result;
+      if (this.#handle === 0 && !stream) {
+        if (this.#encoding === 'utf-8' && !this.#fatal) return host.decodeUtf8(bytes, this.#ignoreBOM);
+        result = host.decode(this.#encoding, bytes, this.#fatal, this.#ignoreBOM);
+      } else {
+        if (this.#handle === 0) {
+          this.#handle = host.decoderOpen(this.#encoding, this.#ignoreBOM);
+          registry.register(this, this.#handle, this);
+        }
+        result = host.decoderDecode(this.#handle, bytes, this.#fatal, !stream);
+        if (!stream || result === null) {
+          registry.unregister(this);
+          this.#handle = 0;
+        }
+      }
+      if (result === null) {
+        throw new TypeError(`The encoded data was not valid for encoding ${this.#encoding}`);
+      }
+      return result;
+    }
+
+    [$.inspectCustom](depth, options, inspect) {
+      const fields = { encoding: this.#encoding, fatal: this.#fatal, ignoreBOM: this.#ignoreBOM };
+      return `TextDecoder ${inspect(fields, options)}`;
+    }
+  }
+  $.setToStringTag(TextDecoder, 'TextDecoder');
+
+  $.defineGlobal('TextEncoder', TextEncoder);
+  $.defineGlobal('TextDecoder', TextDecoder);
+
+  $.defineGlobal('atob', function atob(data) {
+    $.argumentsRequired("Failed to execute 'atob'", 1, arguments.length);
+    const result = host.atob($.toDOMString(data));
+    if (result === null) {
+      throw new $.DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
+    }
+    return result;
+  });
+  $.defineGlobal('btoa', function btoa(data) {
+    $.argumentsRequired("Failed to execute 'btoa'", 1, arguments.length);
+    const result = host.btoa($.toDOMString(data));
+    if (result === null) {
+      throw new $.DOMException('The string to be encoded contains characters outside of the Latin1 range.', 'InvalidCharacterError');
+    }
+    return result;
+  });
+});

@@ -1,0 +1,61 @@
+//! The response body type: empty, whole, or a channel of streamed chunks.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use switchyard_edge::StreamError;
+use tokio::sync::mpsc;
+
+/// A response body.
+pub enum Body {
+    /// Nothing.
+    Empty,
+    /// One chunk, sent with a Content-Length.
+    Full(Option<Bytes>),
+    /// Chunks as they arrive; an error aborts the response mid-way.
+    Channel(mpsc::Receiver<Result<Bytes, StreamError>>),
+}
+
+impl Body {
+    /// A body of one chunk.
+    pub fn full(bytes: impl Into<Bytes>) -> Self {
+        Body::Full(Some(bytes.into()))
+    }
+}
+
+impl HttpBody for Body {
+    type Data = Bytes;
+    type Error = StreamError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, StreamError>>> {
+        match self.get_mut() {
+            Body::Empty => Poll::Ready(None),
+            Body::Full(chunk) => Poll::Ready(chunk.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Body::Channel(receiver) => receiver
+                .poll_recv(cx)
+                .map(|chunk| chunk.map(|result| result.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Body::Empty => true,
+            Body::Full(chunk) => chunk.is_none(),
+            Body::Channel(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Empty => SizeHint::with_exact(0),
+            Body::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
+            Body::Full(None) => SizeHint::with_exact(0),
+            Body::Channel(_) => SizeHint::default(),
+        }
+    }
+}

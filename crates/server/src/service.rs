@@ -1,0 +1,253 @@
+//! One request through the pipeline: public files, the route table, then the route's runtime.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use switchyard_app::{ParamValue, Params, Route, RouteKind, Runtime};
+use switchyard_edge::{EdgeBody, EdgeError, EdgeRequest};
+
+use crate::body::Body;
+use crate::options::ServerOptions;
+use crate::state::AppState;
+
+/// Answers one request. Never fails: every problem becomes a status code and a log line.
+pub async fn handle(
+    state: Arc<AppState>,
+    options: Arc<ServerOptions>,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let path = request.uri().path().to_owned();
+    if let Some(response) = state
+        .public
+        .respond(request.method(), &path, request.headers())
+        .await
+    {
+        return response;
+    }
+    let Some((route, params)) = state.routes.find(&path) else {
+        return not_found();
+    };
+    match (route.kind, route.runtime) {
+        (RouteKind::Api, Runtime::Edge) => edge(&state, &options, route, params, request).await,
+        (_, Runtime::Nodejs) => text(
+            StatusCode::NOT_IMPLEMENTED,
+            "Node.js runtime not available yet: this route runs on Node.js, which Switchyard \
+             does not serve yet.\n",
+        ),
+        (RouteKind::Page, Runtime::Edge) => text(
+            StatusCode::NOT_IMPLEMENTED,
+            "Pages are not rendered yet: Switchyard serves Edge API routes only for now.\n",
+        ),
+    }
+}
+
+async fn edge(
+    state: &AppState,
+    options: &ServerOptions,
+    route: &Route,
+    params: Params,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(&route.page)) else {
+        tracing::error!(
+            "{}: the build has no Edge bundle for this route.",
+            route.page
+        );
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    };
+    let (parts, body) = request.into_parts();
+    let too_large = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+        .is_some_and(|length| length > options.edge_body_limit as u64);
+    if too_large {
+        return payload_too_large(options.edge_body_limit);
+    }
+    let body = match Limited::new(body, options.edge_body_limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return payload_too_large(options.edge_body_limit);
+        }
+        Err(error) => {
+            tracing::warn!(
+                "{}: the request body could not be read: {error}",
+                route.page
+            );
+            return text(StatusCode::BAD_REQUEST, "Bad Request");
+        }
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or(&options.authority);
+    let url = absolute_url(host, parts.uri.path(), parts.uri.query(), &params);
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let has_body = !body.is_empty() || parts.headers.contains_key(header::CONTENT_LENGTH);
+    let edge_request = EdgeRequest {
+        route: index,
+        method: parts.method.as_str().to_owned(),
+        url,
+        headers,
+        body: has_body.then_some(body),
+    };
+    match pool.dispatch(edge_request).await {
+        Ok(response) => edge_response(response),
+        Err(error) => edge_failure(error, options.dev),
+    }
+}
+
+fn edge_response(response: switchyard_edge::EdgeResponse) -> Response<Body> {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match response.body {
+        EdgeBody::Empty => Body::Empty,
+        EdgeBody::Full(bytes) => Body::full(bytes),
+        EdgeBody::Stream(receiver) => Body::Channel(receiver),
+    };
+    let mut http_response = Response::new(body);
+    *http_response.status_mut() = status;
+    let headers = http_response.headers_mut();
+    for (name, value) in response.headers {
+        // Framing is ours to decide from the body, as Next's edge adapter does.
+        if name.eq_ignore_ascii_case("content-length")
+            || name.eq_ignore_ascii_case("transfer-encoding")
+        {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    http_response
+}
+
+fn edge_failure(error: EdgeError, dev: bool) -> Response<Body> {
+    let (status, public) = match &error {
+        EdgeError::Failed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+        EdgeError::Timeout { .. } => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "Gateway Timeout: the Edge function did not respond in time.",
+        ),
+        EdgeError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
+    };
+    // Details stay in the server log in production; dev shows them, as Next's overlay does.
+    let body = match (&error, dev) {
+        (EdgeError::Failed { detail, .. }, true) => format!("{public}\n\n{detail}\n"),
+        _ => public.to_owned(),
+    };
+    text(status, body)
+}
+
+/// `http://host/path?query`, with dynamic params appended to the query as Next.js does.
+fn absolute_url(host: &str, path: &str, query: Option<&str>, params: &Params) -> String {
+    let mut url = format!("http://{host}{path}");
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params {
+        match value {
+            ParamValue::One(value) => {
+                serializer.append_pair(name, value);
+            }
+            ParamValue::Many(values) => {
+                for value in values {
+                    serializer.append_pair(name, value);
+                }
+            }
+        }
+    }
+    let extra = serializer.finish();
+    match (query.filter(|query| !query.is_empty()), extra.is_empty()) {
+        (Some(query), true) => {
+            url.push('?');
+            url.push_str(query);
+        }
+        (Some(query), false) => {
+            url.push('?');
+            url.push_str(query);
+            url.push('&');
+            url.push_str(&extra);
+        }
+        (None, false) => {
+            url.push('?');
+            url.push_str(&extra);
+        }
+        (None, true) => {}
+    }
+    url
+}
+
+fn payload_too_large(limit: usize) -> Response<Body> {
+    text(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("Body exceeded {} limit", human_limit(limit)),
+    )
+}
+
+fn human_limit(bytes: usize) -> String {
+    if bytes.is_multiple_of(1024 * 1024) {
+        format!("{}mb", bytes / (1024 * 1024))
+    } else if bytes.is_multiple_of(1024) {
+        format!("{}kb", bytes / 1024)
+    } else {
+        format!("{bytes}b")
+    }
+}
+
+fn not_found() -> Response<Body> {
+    text(
+        StatusCode::NOT_FOUND,
+        "404: This page could not be found.\n",
+    )
+}
+
+/// A plain-text response.
+pub fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+    let mut response = Response::new(Body::full(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_appended_to_the_query() {
+        let params = vec![
+            ("id".to_owned(), ParamValue::One("id 1".into())),
+            (
+                "slug".to_owned(),
+                ParamValue::Many(vec!["a".into(), "b".into()]),
+            ),
+        ];
+        assert_eq!(
+            absolute_url("h:1", "/api/x", Some("a=b"), &params),
+            "http://h:1/api/x?a=b&id=id+1&slug=a&slug=b"
+        );
+        assert_eq!(absolute_url("h", "/p", None, &vec![]), "http://h/p");
+        assert_eq!(absolute_url("h", "/p", Some(""), &vec![]), "http://h/p");
+    }
+
+    #[test]
+    fn limits_read_like_next_config_values() {
+        assert_eq!(human_limit(4 * 1024 * 1024), "4mb");
+        assert_eq!(human_limit(512 * 1024), "512kb");
+        assert_eq!(human_limit(1000), "1000b");
+    }
+}

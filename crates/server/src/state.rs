@@ -1,0 +1,71 @@
+//! What the server serves: the route table, the runtimes and the public folder of one build.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use switchyard_app::{RouteKind, RouteTable, Runtime};
+use switchyard_build::Manifest;
+use switchyard_edge::{EdgeOptions, EdgePool, EdgeRoute};
+
+use crate::error::ServerError;
+use crate::static_files::PublicDir;
+
+/// One loaded build.
+pub struct AppState {
+    /// All routes, sorted as Next.js matches them.
+    pub routes: RouteTable,
+    /// Edge routes' indexes in the pool, by page.
+    pub edge_routes: HashMap<String, usize>,
+    /// The Edge runtime, when the app has Edge routes.
+    pub edge: Option<EdgePool>,
+    /// The app's `public/` folder.
+    pub public: PublicDir,
+}
+
+impl AppState {
+    /// Loads the build in `out_dir` of the app at `root` and starts its runtimes.
+    pub fn load(root: &Path, out_dir: &Path, edge: &EdgeOptions) -> Result<Self, ServerError> {
+        let manifest = Manifest::load(out_dir).map_err(|source| ServerError::Manifest {
+            dir: out_dir.to_path_buf(),
+            source,
+        })?;
+        let mut edge_routes = HashMap::new();
+        let mut bundles = Vec::new();
+        for entry in &manifest.routes {
+            let is_edge_api =
+                entry.route.runtime == Runtime::Edge && entry.route.kind == RouteKind::Api;
+            let Some(bundle) = entry.bundle.as_ref().filter(|_| is_edge_api) else {
+                continue;
+            };
+            let file = out_dir.join(bundle);
+            let source = std::fs::read_to_string(&file).map_err(|source| ServerError::Bundle {
+                file: file.clone(),
+                source,
+            })?;
+            edge_routes.insert(entry.route.page.clone(), bundles.len());
+            bundles.push(EdgeRoute {
+                page: entry.route.page.clone(),
+                file_name: file.display().to_string(),
+                source: source.into(),
+            });
+        }
+        let edge = if bundles.is_empty() {
+            None
+        } else {
+            Some(EdgePool::start(bundles, edge.clone())?)
+        };
+        let routes = RouteTable::new(
+            manifest
+                .routes
+                .into_iter()
+                .map(|entry| entry.route)
+                .collect(),
+        );
+        Ok(Self {
+            routes,
+            edge_routes,
+            edge,
+            public: PublicDir::new(root.join("public")),
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Files from the app's `public/` folder, with content types and ETag revalidation.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+
+use crate::body::Body;
+
+/// The app's `public/` folder.
+pub struct PublicDir {
+    root: PathBuf,
+}
+
+impl PublicDir {
+    /// Serves files below `root` (which need not exist).
+    pub fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+
+    /// The response for `path` if a file of that name exists, else `None`.
+    pub async fn respond(
+        &self,
+        method: &Method,
+        path: &str,
+        request_headers: &HeaderMap,
+    ) -> Option<Response<Body>> {
+        if method != Method::GET && method != Method::HEAD {
+            return None;
+        }
+        let file = self.resolve(path)?;
+        let metadata = tokio::fs::metadata(&file).await.ok()?;
+        if !metadata.is_file() {
+            return None;
+        }
+        let modified = metadata.modified().ok();
+        let etag = entity_tag(metadata.len(), modified);
+        let mut builder = Response::builder()
+            .header(header::ETAG, &etag)
+            .header(header::CACHE_CONTROL, "public, max-age=0");
+        if let Some(modified) = modified {
+            builder = builder.header(header::LAST_MODIFIED, httpdate::fmt_http_date(modified));
+        }
+        if matches_etag(request_headers.get(header::IF_NONE_MATCH), &etag) {
+            return builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Body::Empty)
+                .ok();
+        }
+        let content_type = mime_guess::from_path(&file).first_or_octet_stream();
+        builder = builder.header(header::CONTENT_TYPE, content_type.as_ref());
+        if method == Method::HEAD {
+            return builder
+                .header(header::CONTENT_LENGTH, metadata.len())
+                .body(Body::Empty)
+                .ok();
+        }
+        let bytes = tokio::fs::read(&file).await.ok()?;
+        builder.body(Body::full(bytes)).ok()
+    }
+
+    /// Maps a URL path to a file below the root, refusing anything that would leave it.
+    fn resolve(&self, path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode(path)?;
+        let relative = Path::new(decoded.trim_start_matches('/'));
+        if relative.as_os_str().is_empty()
+            || relative
+                .components()
+                .any(|part| !matches!(part, Component::Normal(_)))
+        {
+            return None;
+        }
+        Some(self.root.join(relative))
+    }
+}
+
+fn entity_tag(len: u64, modified: Option<std::time::SystemTime>) -> String {
+    let nanos = modified
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("W/\"{len:x}-{nanos:x}\"")
+}
+
+fn matches_etag(header: Option<&HeaderValue>, etag: &str) -> bool {
+    let Some(value) = header.and_then(|value| value.to_str().ok()) else {
+        return false;
+    };
+    let bare = etag.trim_start_matches("W/");
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
+}
+
+/// Strict percent-decoding: a malformed escape or invalid UTF-8 is no file at all.
+fn percent_decode(path: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(path.len());
+    let mut bytes = path.bytes();
+    while let Some(byte) = bytes.next() {
+        if byte == b'%' {
+            let high = (bytes.next()? as char).to_digit(16)?;
+            let low = (bytes.next()? as char).to_digit(16)?;
+            out.push((high * 16 + low) as u8);
+        } else {
+            out.push(byte);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_leave_the_folder() {
+        let public = PublicDir::new(PathBuf::from("/srv/public"));
+        assert_eq!(
+            public.resolve("/a/b.txt"),
+            Some(PathBuf::from("/srv/public/a/b.txt"))
+        );
+        assert_eq!(public.resolve("/../secret"), None);
+        assert_eq!(public.resolve("/a/%2e%2e/%2e%2e/secret"), None);
+        assert_eq!(public.resolve("/"), None);
+        assert_eq!(public.resolve("/%zz"), None);
+    }
+
+    #[test]
+    fn weak_and_strong_etags_both_match() {
+        let tag = "W/\"a-b\"";
+        assert!(matches_etag(
+            Some(&HeaderValue::from_static("W/\"a-b\"")),
+            tag
+        ));
+        assert!(matches_etag(
+            Some(&HeaderValue::from_static("\"x\", \"a-b\"")),
+            tag
+        ));
+        assert!(!matches_etag(
+            Some(&HeaderValue::from_static("\"other\"")),
+            tag
+        ));
+        assert!(!matches_etag(None, tag));
+    }
+}

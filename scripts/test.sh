@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: formatting, lints, unit and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace

@@ -1,0 +1,188 @@
+//! Shared helpers of the end-to-end tests: fixture apps, the real binary, a small HTTP client.
+
+#![allow(dead_code)]
+
+pub mod http;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The `switchyard` binary under test.
+pub fn switchyard() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_switchyard"))
+}
+
+/// A fresh copy of `tests/fixtures/<name>` in a temporary folder.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name);
+    let target = tempfile::tempdir().expect("a temporary folder");
+    copy_dir(&source, target.path());
+    target
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            if entry.file_name() != ".switchyard" {
+                copy_dir(&path, &target);
+            }
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Runs `switchyard build DIR`.
+pub fn build(dir: &Path) -> Output {
+    switchyard()
+        .arg("build")
+        .arg(dir)
+        .output()
+        .expect("switchyard runs")
+}
+
+/// Text of stdout and stderr together.
+pub fn all_output(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A `switchyard start` process on a free port; killed on drop.
+pub struct Server {
+    child: Child,
+    /// The port it listens on.
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+    /// The app folder (kept alive with the server).
+    pub app: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// Builds the fixture `name` and starts it with `args`.
+    pub fn fixture(name: &str, args: &[&str]) -> Server {
+        let app = fixture(name);
+        let output = build(app.path());
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            all_output(&output)
+        );
+        let mut server = Server::start(app.path(), args, &[]);
+        server.app = Some(app);
+        server
+    }
+
+    /// Starts `switchyard start DIR --port 0 ARGS` and waits for its ready line.
+    pub fn start(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = switchyard();
+        command
+            .arg("start")
+            .arg(dir)
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("switchyard starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if !sent && let Some(rest) = line.strip_prefix("▲ Ready on http://") {
+                    let port = rest.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+                    let _ = tx.send(port);
+                    sent = true;
+                }
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Some(port)) => port,
+            _ => {
+                let _ = child.kill();
+                panic!("the server did not start:\n{}", log.lock().unwrap());
+            }
+        };
+        Server {
+            child,
+            port,
+            log,
+            app: None,
+        }
+    }
+
+    /// Everything the server printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the log contains `needle`, up to `limit`.
+    pub fn wait_for_log(&self, needle: &str, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if self.log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// GET `path`.
+    pub fn get(&self, path: &str) -> http::Response {
+        http::request(self.port, "GET", path, &[], None)
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        self.child.wait().unwrap()
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
