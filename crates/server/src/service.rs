@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body::Body as _;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use switchyard_app::{ParamValue, Params, Route, RouteKind, Runtime};
@@ -67,17 +68,22 @@ async fn edge(
     if too_large {
         return payload_too_large(options.edge_body_limit);
     }
-    let body = match Limited::new(body, options.edge_body_limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return payload_too_large(options.edge_body_limit);
-        }
-        Err(error) => {
-            tracing::warn!(
-                "{}: the request body could not be read: {error}",
-                route.page
-            );
-            return text(StatusCode::BAD_REQUEST, "Bad Request");
+    // Most requests have no body; skip the collector's await for them.
+    let body = if body.is_end_stream() {
+        Bytes::new()
+    } else {
+        match Limited::new(body, options.edge_body_limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                return payload_too_large(options.edge_body_limit);
+            }
+            Err(error) => {
+                tracing::warn!(
+                    "{}: the request body could not be read: {error}",
+                    route.page
+                );
+                return text(StatusCode::BAD_REQUEST, "Bad Request");
+            }
         }
     };
     let host = parts

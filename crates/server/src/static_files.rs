@@ -1,5 +1,9 @@
 //! Files from the app's `public/` folder, with content types and ETag revalidation.
+//!
+//! The folder is listed once when a build is loaded, as `next start` does, so a request for
+//! a path that is no public file costs a set lookup rather than a file-system call.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -10,12 +14,16 @@ use crate::body::Body;
 /// The app's `public/` folder.
 pub struct PublicDir {
     root: PathBuf,
+    /// Every file's path relative to the root, `/`-separated, as listed at load.
+    files: HashSet<String>,
 }
 
 impl PublicDir {
-    /// Serves files below `root` (which need not exist).
+    /// Lists the files below `root` (which need not exist).
     pub fn new(root: PathBuf) -> Self {
-        Self { root }
+        let mut files = HashSet::new();
+        list_files(&root, &root, &mut files);
+        Self { root, files }
     }
 
     /// The response for `path` if a file of that name exists, else `None`.
@@ -67,10 +75,30 @@ impl PublicDir {
             || relative
                 .components()
                 .any(|part| !matches!(part, Component::Normal(_)))
+            || !self.files.contains(relative.to_str()?)
         {
             return None;
         }
         Some(self.root.join(relative))
+    }
+}
+
+fn list_files(root: &Path, dir: &Path, files: &mut HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => list_files(root, &path, files),
+            Ok(_) => {
+                let relative = path.strip_prefix(root).ok().and_then(Path::to_str);
+                if let Some(relative) = relative {
+                    files.insert(relative.replace(std::path::MAIN_SEPARATOR, "/"));
+                }
+            }
+            Err(_) => {}
+        }
     }
 }
 

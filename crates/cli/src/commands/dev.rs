@@ -81,12 +81,26 @@ fn watcher(root: &Path) -> anyhow::Result<(notify::RecommendedWatcher, Changes)>
 fn next_change(changes: &Changes) {
     loop {
         match changes.recv() {
-            Ok(Ok(event)) if event.paths.iter().any(|path| is_source(path)) => break,
+            Ok(Ok(event)) if is_edit(&event) && event.paths.iter().any(|path| is_source(path)) => {
+                tracing::debug!("changed: {:?}", event.paths);
+                break;
+            }
             Ok(_) => continue,
             Err(_) => std::thread::park(),
         }
     }
     while changes.recv_timeout(DEBOUNCE).is_ok() {}
+}
+
+/// Whether the event changed something; reads (which the build itself does) do not count.
+fn is_edit(event: &notify::Event) -> bool {
+    matches!(
+        event.kind,
+        notify::EventKind::Create(_) | notify::EventKind::Modify(_) | notify::EventKind::Remove(_)
+    ) && !matches!(
+        event.kind,
+        notify::EventKind::Modify(notify::event::ModifyKind::Metadata(_))
+    )
 }
 
 /// Whether a change to `path` calls for a rebuild: not our output, not installed packages.
