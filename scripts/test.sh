@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs every test: formatting, lints, unit and end-to-end tests.
+# Installs what is missing, then runs every test: formatting, lints, unit and end-to-end tests,
+# and the Node worker's own tests (Node's built-in test runner).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+node --test crates/node/js/test/

@@ -144,15 +144,21 @@ fn public_files_are_served_with_etags() {
 }
 
 #[test]
-fn node_routes_and_pages_are_listed_but_not_served_yet() {
+fn node_routes_beside_edge_routes_are_served_by_node() {
     let node = SERVER.get("/api/node");
-    assert_eq!(node.status, 501);
+    assert_eq!(node.status, 200);
+    assert_eq!(node.text(), "node");
+}
+
+#[test]
+fn pages_are_listed_but_not_rendered_yet() {
+    let page = SERVER.get("/");
+    assert_eq!(page.status, 501);
     assert!(
-        node.text().contains("Node.js runtime not available yet"),
+        page.text().contains("Pages are not rendered yet"),
         "{}",
-        node.text()
+        page.text()
     );
-    assert_eq!(SERVER.get("/").status, 501);
 }
 
 #[test]

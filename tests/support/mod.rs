@@ -41,6 +41,23 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Writes the package the node-app fixture imports into its node_modules, as `npm install`
+/// would have (node_modules are never committed).
+pub fn install_fixture_package(app: &Path) {
+    let package = app.join("node_modules/fixture-pkg");
+    std::fs::create_dir_all(&package).unwrap();
+    std::fs::write(
+        package.join("package.json"),
+        r#"{ "name": "fixture-pkg", "main": "index.js" }"#,
+    )
+    .unwrap();
+    std::fs::write(
+        package.join("index.js"),
+        "module.exports = (s) => `[${s}] from node_modules`;\n",
+    )
+    .unwrap();
+}
+
 /// Runs `switchyard build DIR`.
 pub fn build(dir: &Path) -> Output {
     switchyard()
@@ -82,6 +99,11 @@ impl Server {
         let mut server = Server::start(app.path(), args, &[]);
         server.app = Some(app);
         server
+    }
+
+    /// Starts `switchyard start DIR --port 0` with `PATH` set to `path`.
+    pub fn start_with_path(dir: &Path, path: &str) -> Server {
+        Server::start(dir, &[], &[("PATH", path)])
     }
 
     /// Starts `switchyard start DIR --port 0 ARGS` and waits for its ready line.

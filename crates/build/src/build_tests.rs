@@ -1,50 +1,15 @@
-//! End-to-end tests of `build` on small apps written to temporary directories.
+//! End-to-end tests of `build` for Edge routes, on small apps written to temporary
+//! directories.
 
 use std::fs;
 use std::path::Path;
 
-use switchyard_app::{Diagnostic, Route, Runtime, Severity};
+use switchyard_app::{Route, Runtime, Severity};
 use switchyard_jsc::{Context, JsError, Value, Vm};
-use tempfile::TempDir;
 
+use crate::test_app::{TestApp, failed};
 use crate::test_routes::route;
-use crate::{BuildError, BuildOptions, BuildOutput, build};
-
-/// An app in a temporary directory.
-struct TestApp {
-    dir: TempDir,
-}
-
-impl TestApp {
-    fn new(files: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        }
-        Self { dir }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn build(&self, routes: &[Route]) -> Result<BuildOutput, BuildError> {
-        build(self.root(), routes, &BuildOptions::new(self.root()))
-    }
-
-    fn bundle(&self, output: &BuildOutput, page: &str) -> String {
-        let entry = output
-            .manifest
-            .routes
-            .iter()
-            .find(|entry| entry.route.page == page)
-            .unwrap();
-        let relative = entry.bundle.as_ref().expect("the route has a bundle");
-        fs::read_to_string(self.root().join(".switchyard").join(relative)).unwrap()
-    }
-}
+use crate::{BuildError, BuildOptions, build};
 
 fn edge(file: &str) -> Route {
     route(file, Runtime::Edge)
@@ -72,13 +37,6 @@ fn settle(bundle: &str, expression: &str) -> String {
     context.eval(&run, "run.js").unwrap();
     let settled = context.eval("globalThis.settled", "read.js").unwrap();
     settled.as_string().expect("the promise settled")
-}
-
-fn failed(result: Result<BuildOutput, BuildError>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    match result {
-        Err(BuildError::Failed { errors, warnings }) => (errors, warnings),
-        other => panic!("expected a failed build, got {other:?}"),
-    }
 }
 
 #[test]
@@ -414,7 +372,7 @@ fn a_bundle_over_the_limit_fails() {
 }
 
 #[test]
-fn the_manifest_lists_every_route_and_only_edge_api_routes_get_bundles() {
+fn the_manifest_lists_every_route_and_only_api_routes_get_bundles() {
     let app = TestApp::new(&[
         (
             "pages/index.js",
@@ -446,7 +404,15 @@ fn the_manifest_lists_every_route_and_only_edge_api_routes_get_bundles() {
         .iter()
         .map(|e| e.bundle.as_deref())
         .collect();
-    assert_eq!(bundles, [None, None, Some("edge/api/[id].js"), None]);
+    assert_eq!(
+        bundles,
+        [
+            None,
+            Some("node/api/node.js"),
+            Some("edge/api/[id].js"),
+            None
+        ]
+    );
     let id = &output.manifest.routes[2];
     assert!(id.size > 0 && id.gzip_size > 0 && id.gzip_size < id.size + 100);
     assert_eq!(

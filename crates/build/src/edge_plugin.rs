@@ -4,7 +4,7 @@
 //! dynamic-code check.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rolldown_common::{ImportKind, ModuleType};
@@ -16,86 +16,46 @@ use rolldown_plugin::{
 use rolldown_resolver::ResolveError;
 
 use crate::dynamic_code::rewrite_direct_eval;
+use crate::import_report::SharedImportReport;
 use crate::import_sites::{ImportSite, import_sites};
 use crate::node_builtins::{
     is_node_builtin, may_be_polyfilled, stub_id, stub_source, stub_specifier,
 };
 
-/// What the plugin learned during one bundling, read once it is done.
-#[derive(Debug, Default)]
-pub(crate) struct EdgePluginReport {
-    /// The imports of each module (by module id), found while parsing; resolution only
-    /// knows importer and specifier, these give the lines.
-    import_sites: HashMap<String, Vec<ImportSite>>,
-    /// `(importer, specifier)` pairs that were served a Node.js built-in stub.
-    stubbed: BTreeSet<(String, String)>,
-    /// `(importer, specifier)` pairs that resolved to nothing.
-    unresolved: BTreeSet<(String, String)>,
-}
-
-impl EdgePluginReport {
-    /// Each import that was served a stub: the importing module id and the import.
-    pub(crate) fn stubbed_imports(&self) -> Vec<(&str, &ImportSite)> {
-        self.sites_of(&self.stubbed).collect()
-    }
-
-    /// Each import that resolved to nothing, outside `try` blocks (where a missing optional
-    /// dependency is expected and caught): the importing module id and the import, or `None`
-    /// when the import was not found in the parsed source.
-    pub(crate) fn unresolved_imports(&self) -> Vec<(&str, &str, Option<&ImportSite>)> {
-        let mut found = Vec::new();
-        for (importer, specifier) in &self.unresolved {
-            let sites: Vec<&ImportSite> = self.sites_of_one(importer, specifier).collect();
-            if sites.is_empty() {
-                found.push((importer.as_str(), specifier.as_str(), None));
-            }
-            for site in sites.into_iter().filter(|site| !site.in_try) {
-                found.push((importer.as_str(), specifier.as_str(), Some(site)));
-            }
-        }
-        found
-    }
-
-    /// Whether the plugin recorded `specifier` as unresolved in `importer`.
-    pub(crate) fn is_unresolved(&self, importer: &str, specifier: &str) -> bool {
-        self.unresolved
-            .contains(&(importer.to_string(), specifier.to_string()))
-    }
-
-    fn sites_of<'r>(
-        &'r self,
-        pairs: &'r BTreeSet<(String, String)>,
-    ) -> impl Iterator<Item = (&'r str, &'r ImportSite)> + 'r {
-        pairs.iter().flat_map(|(importer, specifier)| {
-            self.sites_of_one(importer, specifier)
-                .map(move |site| (importer.as_str(), site))
-        })
-    }
-
-    fn sites_of_one<'r>(
-        &'r self,
-        importer: &str,
-        specifier: &'r str,
-    ) -> impl Iterator<Item = &'r ImportSite> + 'r {
-        self.import_sites
-            .get(importer)
-            .into_iter()
-            .flatten()
-            .filter(move |site| site.specifier == specifier)
-    }
-}
-
 /// The Edge rules as a rolldown plugin; clones share one report.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct EdgePlugin {
-    report: Arc<Mutex<EdgePluginReport>>,
+    /// Where modules import what, and which imports resolved to nothing.
+    imports: SharedImportReport,
+    /// `(importer, specifier)` pairs that were served a Node.js built-in stub.
+    stubbed: Arc<Mutex<BTreeSet<(String, String)>>>,
 }
 
 impl EdgePlugin {
-    /// The report so far.
-    pub(crate) fn report(&self) -> MutexGuard<'_, EdgePluginReport> {
+    /// A plugin recording imports in `imports`.
+    pub(crate) fn new(imports: SharedImportReport) -> Self {
+        Self {
+            imports,
+            stubbed: Arc::default(),
+        }
+    }
+
+    /// Each import that was served a stub: the importing module id and the import.
+    pub(crate) fn stubbed_imports(&self) -> Vec<(String, ImportSite)> {
+        let imports = self.imports.lock();
+        self.stubbed()
+            .iter()
+            .flat_map(|(importer, specifier)| {
+                imports
+                    .sites(importer, specifier)
+                    .map(|site| (importer.clone(), site.clone()))
+            })
+            .collect()
+    }
+
+    fn stubbed(&self) -> MutexGuard<'_, BTreeSet<(String, String)>> {
         // A panic in another hook leaves the data usable: it is only appended to.
-        self.report.lock().unwrap_or_else(PoisonError::into_inner)
+        self.stubbed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -139,9 +99,7 @@ impl Plugin for EdgePlugin {
                 // rolldown would only warn about a missing package and leave it external, and
                 // it drops its warnings when another import fails: record it here instead.
                 Err(ResolveError::NotFound(_)) if !builtin => {
-                    self.report()
-                        .unresolved
-                        .insert((importer.to_string(), specifier.to_string()));
+                    self.imports.lock().add_unresolved(importer, specifier);
                     return Ok(None);
                 }
                 // Other failures (a path a package does not export, ...) rolldown reports.
@@ -149,8 +107,7 @@ impl Plugin for EdgePlugin {
                 _ => {}
             }
         }
-        self.report()
-            .stubbed
+        self.stubbed()
             .insert((importer.to_string(), specifier.to_string()));
         Ok(Some(HookResolveIdOutput::from_id(stub_id(specifier))))
     }
@@ -172,11 +129,7 @@ impl Plugin for EdgePlugin {
             rewrite_direct_eval(fields.program, fields.allocator);
             import_sites(fields.program, fields.source)
         });
-        if !sites.is_empty() {
-            self.report()
-                .import_sites
-                .insert(args.id.to_string(), sites);
-        }
+        self.imports.lock().add_sites(args.id, sites);
         Ok(args.ast)
     }
 

@@ -1,9 +1,13 @@
-//! The build stage: bundles each Edge route entry with rolldown into one classic script,
-//! enforces the Edge runtime's rules (Node.js built-ins, dynamic code, size), and writes the
-//! output directory with its manifest.
+//! The build stage: bundles each API route entry with rolldown for its runtime, enforces the
+//! Edge runtime's rules (Node.js built-ins, dynamic code, size), and writes the output
+//! directory with its manifest.
 //!
-//! Evaluating a bundle as a classic script leaves the global `__switchyard_module` holding
-//! the entry's module namespace (`default`, `config`).
+//! - Edge: one classic script per route, in `edge/`. Evaluating it leaves the global
+//!   `__switchyard_module` holding the entry's module namespace (`default`, `config`).
+//! - Node.js: one CommonJS module per route, in `node/`, with packages from `node_modules`
+//!   and Node.js built-ins left to `require` at run time. `require(bundle)` gives the entry's
+//!   exports: `default` (the handler) and `config`. The output directory must be inside the
+//!   app (the default, `.switchyard/`) for those `require`s to find the app's packages.
 
 mod build_id;
 #[cfg(test)]
@@ -12,16 +16,24 @@ mod dynamic_code;
 mod edge_bundle;
 mod edge_plugin;
 mod error;
+mod import_report;
 mod import_sites;
 mod location;
 mod manifest;
+#[cfg(test)]
+mod node_build_tests;
 mod node_builtins;
+mod node_bundle;
+mod node_plugin;
 mod original_position;
 mod pipeline;
 mod progress;
 mod rolldown_diagnostics;
+mod route_bundle;
 mod route_table;
 mod size;
+#[cfg(test)]
+mod test_app;
 #[cfg(test)]
 mod test_routes;
 

@@ -27,8 +27,9 @@ pub struct Manifest {
 pub struct ManifestRoute {
     /// The route as the project model found it.
     pub route: Route,
-    /// The Edge bundle, relative to the output directory with `/` separators; `None` for
-    /// routes this build does not bundle.
+    /// The route's bundle, relative to the output directory with `/` separators: a classic
+    /// script under `edge/` for Edge routes, a CommonJS module under `node/` for Node.js
+    /// routes; `None` for routes this build does not bundle (pages, so far).
     pub bundle: Option<String>,
     /// The bundle's size in bytes (0 without a bundle).
     pub size: u64,

@@ -8,20 +8,30 @@ use switchyard_app::{Diagnostic, Route, RouteKind, Runtime, Severity};
 use tokio::task::JoinSet;
 
 use crate::build_id::BuildIdHasher;
-use crate::edge_bundle::{EdgeBundle, bundle_edge_entry};
+use crate::edge_bundle::bundle_edge_entry;
 use crate::error::BuildError;
 use crate::location::display_path;
 use crate::manifest::{Manifest, ManifestRoute};
+use crate::node_bundle::bundle_node_entry;
 use crate::progress::Progress;
+use crate::route_bundle::RouteBundle;
 use crate::size::{DEFAULT_EDGE_SIZE_LIMIT_GZIP, gzip_size, size_limit_error};
 
 /// The directory under the output directory that holds Edge bundles.
 const EDGE_DIR: &str = "edge";
 
+/// The directory under the output directory that holds Node.js bundles.
+const NODE_DIR: &str = "node";
+
+/// Written into the Node.js directory so Node loads the bundles there as CommonJS even when
+/// the app's `package.json` says `"type": "module"`.
+const NODE_PACKAGE_JSON: &str = "{ \"type\": \"commonjs\" }\n";
+
 /// How to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
-    /// Where the manifest and bundles go.
+    /// Where the manifest and bundles go. Node.js bundles `require` the app's packages from
+    /// there at run time, so it belongs inside the app.
     pub out_dir: PathBuf,
     /// Show a progress bar on stderr while bundling (only when it is a terminal).
     pub progress: bool,
@@ -50,9 +60,17 @@ pub struct BuildOutput {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Whether this build bundles `route`: Edge API routes, so far.
+/// Whether this build bundles `route`: API routes, for their runtime, so far.
 fn is_bundled(route: &Route) -> bool {
-    route.runtime == Runtime::Edge && route.kind == RouteKind::Api
+    route.kind == RouteKind::Api
+}
+
+/// The directory under the output directory for bundles of `runtime`.
+fn runtime_dir(runtime: Runtime) -> &'static str {
+    match runtime {
+        Runtime::Edge => EDGE_DIR,
+        Runtime::Nodejs => NODE_DIR,
+    }
 }
 
 /// Builds the app at `root` with the routes the project model found.
@@ -88,7 +106,7 @@ pub fn build(
             gzip_size: 0,
         };
         if is_bundled(route) {
-            let EdgeBundle { code, diagnostics } =
+            let RouteBundle { code, diagnostics } =
                 bundles.next().expect("one bundle per bundled route");
             for diagnostic in diagnostics {
                 match diagnostic.severity {
@@ -99,7 +117,10 @@ pub fn build(
             if let Some(code) = code {
                 entry.size = code.len() as u64;
                 entry.gzip_size = gzip_size(code.as_bytes());
-                if entry.gzip_size > options.edge_size_limit_gzip {
+                // Node.js bundles have no limit of their own; their size is only shown.
+                let over_limit = route.runtime == Runtime::Edge
+                    && entry.gzip_size > options.edge_size_limit_gzip;
+                if over_limit {
                     errors.push(Diagnostic {
                         severity: Severity::Error,
                         file: display_path(&root, &root.join(&route.file)),
@@ -113,7 +134,11 @@ pub fn build(
                     });
                 }
                 hasher.add(code.as_bytes());
-                let relative = format!("{EDGE_DIR}/{}", bundle_file_name(&route.page));
+                let relative = format!(
+                    "{}/{}",
+                    runtime_dir(route.runtime),
+                    bundle_file_name(&route.page)
+                );
                 entry.bundle = Some(relative.clone());
                 files.push((relative, code));
             }
@@ -139,10 +164,21 @@ fn write_output(
     files: Vec<(String, String)>,
     manifest: &Manifest,
 ) -> Result<(), BuildError> {
-    let edge_dir = out_dir.join(EDGE_DIR);
     // Bundles of routes that no longer exist must not outlive this build.
-    if edge_dir.exists() {
-        fs::remove_dir_all(&edge_dir).map_err(BuildError::io("remove", &edge_dir))?;
+    for dir in [EDGE_DIR, NODE_DIR] {
+        let dir = out_dir.join(dir);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(BuildError::io("remove", &dir))?;
+        }
+    }
+    if files
+        .iter()
+        .any(|(relative, _)| Path::new(relative).starts_with(NODE_DIR))
+    {
+        let path = out_dir.join(NODE_DIR).join("package.json");
+        fs::create_dir_all(out_dir.join(NODE_DIR))
+            .and_then(|()| fs::write(&path, NODE_PACKAGE_JSON))
+            .map_err(BuildError::io("write", &path))?;
     }
     for (relative, code) in files {
         let path = out_dir.join(relative);
@@ -155,7 +191,7 @@ fn write_output(
     Ok(())
 }
 
-/// The bundle's file for `page`, relative to the Edge directory: `api/[id].js`, `index.js`.
+/// The bundle's file for `page`, relative to its runtime's directory: `api/[id].js`, `index.js`.
 fn bundle_file_name(page: &str) -> String {
     match page.trim_start_matches('/') {
         "" => "index.js".to_string(),
@@ -168,18 +204,21 @@ async fn bundle_all(
     root: &Path,
     routes: &[&Route],
     progress: &Progress,
-) -> Result<Vec<EdgeBundle>, BuildError> {
+) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
     for (index, route) in routes.iter().enumerate() {
         let (root, entry) = (root.to_path_buf(), root.join(&route.file));
-        let (progress, page) = (progress.clone(), route.page.clone());
+        let (progress, page, runtime) = (progress.clone(), route.page.clone(), route.runtime);
         tasks.spawn(async move {
-            let bundle = bundle_edge_entry(root, entry).await;
+            let bundle = match runtime {
+                Runtime::Edge => bundle_edge_entry(root, entry).await,
+                Runtime::Nodejs => bundle_node_entry(root, entry).await,
+            };
             progress.finished(&page);
             (index, bundle)
         });
     }
-    let mut bundles: Vec<Option<EdgeBundle>> = routes.iter().map(|_| None).collect();
+    let mut bundles: Vec<Option<RouteBundle>> = routes.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (index, bundle) = joined.map_err(|error| BuildError::Internal(error.to_string()))?;
         bundles[index] = Some(bundle?);

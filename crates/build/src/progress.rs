@@ -16,7 +16,7 @@ impl Progress {
             return Self(None);
         }
         let bar = ProgressBar::new(total as u64).with_style(
-            ProgressStyle::with_template("{spinner} Bundling Edge routes {pos}/{len} {wide_msg}")
+            ProgressStyle::with_template("{spinner} Bundling routes {pos}/{len} {wide_msg}")
                 .expect("the template is valid"),
         );
         bar.enable_steady_tick(Duration::from_millis(100));

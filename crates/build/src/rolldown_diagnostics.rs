@@ -27,8 +27,8 @@ pub(crate) fn convert(
         // only what survives tree-shaking, with Next.js's message.
         EventKind::Eval => return None,
         EventKind::UnresolvedEntry => (Severity::Error, module_not_found(&entry.to_string_lossy())),
-        // rolldown treats an unresolvable bare import as external, with a warning; an Edge
-        // bundle has no externals, so it is an error, as in Next.js.
+        // rolldown treats an unresolvable bare import as external, with a warning; a package
+        // that is not installed is an error on either runtime, as in Next.js.
         EventKind::UnresolvedImport | EventKind::ResolveError => {
             let mut message = module_not_found(&diagnostic.exporter().unwrap_or_default());
             if matches!(kind, EventKind::ResolveError)

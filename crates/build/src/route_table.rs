@@ -13,11 +13,15 @@ const LEGEND: [(&str, &str); 2] = [
         "Edge",
         "runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip",
     ),
-    ("Node", "runs in a Node.js worker process"),
+    (
+        "Node",
+        "runs in a Node.js worker process; sizes are its bundle's, without the packages it \
+         requires from node_modules",
+    ),
 ];
 
 /// The route table for `manifest`: one row per route with a tree glyph, the route, its
-/// runtime, and the size and gzip size of its Edge bundle, then a legend.
+/// runtime, and the size and gzip size of its bundle (`-` without one), then a legend.
 pub fn route_table(manifest: &Manifest) -> String {
     let rows: Vec<[String; 4]> = manifest.routes.iter().map(row).collect();
     let headers = ["Route (pages)", "Runtime", "Size", "Gzip"];
@@ -107,7 +111,10 @@ mod tests {
         };
         ManifestRoute {
             route: route(&file, runtime),
-            bundle: sizes.map(|_| format!("edge{page}.js")),
+            bundle: sizes.map(|_| match runtime {
+                Runtime::Edge => format!("edge{page}.js"),
+                Runtime::Nodejs => format!("node{page}.js"),
+            }),
             size: sizes.map_or(0, |(size, _)| size),
             gzip_size: sizes.map_or(0, |(_, gzip)| gzip),
         }
@@ -120,17 +127,18 @@ mod tests {
             routes: vec![
                 entry("/", Runtime::Nodejs, None),
                 entry("/api/[id]", Runtime::Edge, Some((12_345, 2_048))),
-                entry("/api/hello", Runtime::Nodejs, None),
+                entry("/api/hello", Runtime::Nodejs, Some((1_234, 567))),
             ],
         };
         let expected = "  \
               Route (pages)  Runtime     Size     Gzip
 ┌ /              Node           -        -
 ├ /api/[id]      Edge     12.3 kB  2.05 kB
-└ /api/hello     Node           -        -
+└ /api/hello     Node     1.23 kB    567 B
 
 Edge  runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip
-Node  runs in a Node.js worker process
+Node  runs in a Node.js worker process; sizes are its bundle's, without the packages it \
+requires from node_modules
 ";
         assert_eq!(route_table(&manifest), expected);
     }

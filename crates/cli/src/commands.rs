@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// Seconds a handler has to start its response before the client gets a 504.
     #[arg(long, default_value_t = 25.0)]
     response_timeout: f64,
+    /// Node.js worker processes (default: one per core).
+    #[arg(long)]
+    node_workers: Option<usize>,
     /// Largest request body, in bytes, an Edge route accepts (413 above it).
     #[arg(long, default_value_t = 4 * 1024 * 1024)]
     edge_body_limit: usize,
@@ -51,6 +54,8 @@ impl ServeArgs {
         }
         options.edge.cpu_time_limit = seconds(self.cpu_time_limit, "--cpu-time-limit")?;
         options.edge.response_timeout = seconds(self.response_timeout, "--response-timeout")?;
+        options.response_timeout = options.edge.response_timeout;
+        options.node_workers = self.node_workers.map(|workers| workers.max(1));
         Ok(options)
     }
 }

@@ -5,6 +5,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
+use hyper::body::Incoming;
 use switchyard_edge::StreamError;
 use tokio::sync::mpsc;
 
@@ -16,6 +17,13 @@ pub enum Body {
     Full(Option<Bytes>),
     /// Chunks as they arrive; an error aborts the response mid-way.
     Channel(mpsc::Receiver<Result<Bytes, StreamError>>),
+    /// A Node.js worker's response body, passed through as it streams.
+    Node {
+        /// The route's page path, for errors.
+        page: String,
+        /// The worker's body.
+        body: Incoming,
+    },
 }
 
 impl Body {
@@ -39,6 +47,14 @@ impl HttpBody for Body {
             Body::Channel(receiver) => receiver
                 .poll_recv(cx)
                 .map(|chunk| chunk.map(|result| result.map(Frame::data))),
+            Body::Node { page, body } => Pin::new(body).poll_frame(cx).map(|frame| {
+                frame.map(|result| {
+                    result.map_err(|error| StreamError {
+                        page: page.clone(),
+                        detail: format!("the Node.js worker's response broke off: {error}"),
+                    })
+                })
+            }),
         }
     }
 
@@ -47,6 +63,7 @@ impl HttpBody for Body {
             Body::Empty => true,
             Body::Full(chunk) => chunk.is_none(),
             Body::Channel(_) => false,
+            Body::Node { body, .. } => body.is_end_stream(),
         }
     }
 
@@ -56,6 +73,7 @@ impl HttpBody for Body {
             Body::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             Body::Full(None) => SizeHint::with_exact(0),
             Body::Channel(_) => SizeHint::default(),
+            Body::Node { body, .. } => body.size_hint(),
         }
     }
 }

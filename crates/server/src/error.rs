@@ -29,6 +29,9 @@ pub enum ServerError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// The Node.js workers could not start.
+    #[error(transparent)]
+    Node(#[from] switchyard_node::StartError),
     /// Threads or sockets could not be created.
     #[error("The server could not start: {0}")]
     Io(#[from] std::io::Error),

@@ -17,6 +17,10 @@ pub struct ServerOptions {
     pub port: u16,
     /// The Edge runtime's settings.
     pub edge: EdgeOptions,
+    /// Node.js worker processes (default: one per core).
+    pub node_workers: Option<usize>,
+    /// Time a route has to start its response before the client gets a 504.
+    pub response_timeout: std::time::Duration,
     /// Largest request body an Edge route accepts, in bytes.
     pub edge_body_limit: usize,
     /// Development mode: error details in responses.
@@ -34,6 +38,8 @@ impl ServerOptions {
             hostname: "127.0.0.1".into(),
             port: 3000,
             edge: EdgeOptions::default(),
+            node_workers: None,
+            response_timeout: std::time::Duration::from_secs(25),
             edge_body_limit: 4 * 1024 * 1024,
             dev: false,
             authority: String::new(),

@@ -35,12 +35,8 @@ pub struct Reloader {
 
 impl Reloader {
     /// Loads the build again; requests already running finish on the old one.
-    pub fn reload(&self) -> Result<(), ServerError> {
-        let fresh = AppState::load(
-            &self.options.root,
-            &self.options.out_dir,
-            &self.options.edge,
-        )?;
+    pub async fn reload(&self) -> Result<(), ServerError> {
+        let fresh = AppState::load(&self.options).await?;
         *self
             .state
             .write()
@@ -52,7 +48,7 @@ impl Reloader {
 impl Server {
     /// Loads the build and binds the listening socket.
     pub async fn bind(mut options: ServerOptions) -> Result<Self, ServerError> {
-        let state = AppState::load(&options.root, &options.out_dir, &options.edge)?;
+        let state = AppState::load(&options).await?;
         let address = format!("{}:{}", options.hostname, options.port);
         let listener = TcpListener::bind(&address)
             .await

@@ -9,6 +9,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use switchyard_app::{ParamValue, Params, Route, RouteKind, Runtime};
 use switchyard_edge::{EdgeBody, EdgeError, EdgeRequest};
+use switchyard_node::{DispatchError, NodeRequest};
 
 use crate::body::Body;
 use crate::options::ServerOptions;
@@ -33,16 +34,70 @@ pub async fn handle(
     };
     match (route.kind, route.runtime) {
         (RouteKind::Api, Runtime::Edge) => edge(&state, &options, route, params, request).await,
-        (_, Runtime::Nodejs) => text(
+        (RouteKind::Api, Runtime::Nodejs) => node(&state, &options, route, params, request).await,
+        (RouteKind::Page, _) => text(
             StatusCode::NOT_IMPLEMENTED,
-            "Node.js runtime not available yet: this route runs on Node.js, which Switchyard \
-             does not serve yet.\n",
-        ),
-        (RouteKind::Page, Runtime::Edge) => text(
-            StatusCode::NOT_IMPLEMENTED,
-            "Pages are not rendered yet: Switchyard serves Edge API routes only for now.\n",
+            "Pages are not rendered yet: Switchyard serves API routes only for now.\n",
         ),
     }
+}
+
+async fn node(
+    state: &AppState,
+    options: &ServerOptions,
+    route: &Route,
+    params: Params,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(&route.page)) else {
+        tracing::error!(
+            "{}: the build has no Node.js bundle for this route.",
+            route.page
+        );
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    };
+    let node_request = NodeRequest {
+        page: route.page.clone(),
+        bundle: bundle.clone(),
+        params_json: params_json(&params),
+        request,
+    };
+    let seconds = options.response_timeout.as_secs();
+    let dispatched = tokio::time::timeout(options.response_timeout, pool.dispatch(node_request));
+    let error = match dispatched.await {
+        Ok(Ok(response)) => {
+            let (mut parts, body) = response.into_parts();
+            for hop in ["connection", "keep-alive", "transfer-encoding"] {
+                parts.headers.remove(hop);
+            }
+            let page = route.page.clone();
+            return Response::from_parts(parts, Body::Node { page, body });
+        }
+        Ok(Err(error)) => error,
+        Err(_) => DispatchError::Timeout { seconds },
+    };
+    tracing::error!("{}: {error}", route.page);
+    let status = match error {
+        DispatchError::WorkerLost => StatusCode::BAD_GATEWAY,
+        DispatchError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        DispatchError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+    };
+    text(status, format!("{error}\n"))
+}
+
+/// The params as the JSON object the Node worker reads.
+fn params_json(params: &Params) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = params
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                ParamValue::One(value) => serde_json::Value::from(value.as_str()),
+                ParamValue::Many(values) => serde_json::Value::from(values.clone()),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    serde_json::Value::Object(object).to_string()
 }
 
 async fn edge(
@@ -248,6 +303,19 @@ mod tests {
         );
         assert_eq!(absolute_url("h", "/p", None, &vec![]), "http://h/p");
         assert_eq!(absolute_url("h", "/p", Some(""), &vec![]), "http://h/p");
+    }
+
+    #[test]
+    fn params_become_a_json_object() {
+        let params = vec![
+            ("id".to_owned(), ParamValue::One("a\"b".into())),
+            (
+                "slug".to_owned(),
+                ParamValue::Many(vec!["x".into(), "y".into()]),
+            ),
+        ];
+        assert_eq!(params_json(&params), r#"{"id":"a\"b","slug":["x","y"]}"#);
+        assert_eq!(params_json(&vec![]), "{}");
     }
 
     #[test]

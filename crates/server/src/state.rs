@@ -1,13 +1,14 @@
 //! What the server serves: the route table, the runtimes and the public folder of one build.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use switchyard_app::{RouteKind, RouteTable, Runtime};
 use switchyard_build::Manifest;
-use switchyard_edge::{EdgeOptions, EdgePool, EdgeRoute};
+use switchyard_edge::{EdgePool, EdgeRoute};
+use switchyard_node::{NodeOptions, NodePool};
 
 use crate::error::ServerError;
+use crate::options::ServerOptions;
 use crate::static_files::PublicDir;
 
 /// One loaded build.
@@ -18,20 +19,32 @@ pub struct AppState {
     pub edge_routes: HashMap<String, usize>,
     /// The Edge runtime, when the app has Edge routes.
     pub edge: Option<EdgePool>,
+    /// Node.js routes' bundles (relative to the output folder), by page.
+    pub node_bundles: HashMap<String, String>,
+    /// The Node.js workers, when the app has Node.js routes.
+    pub node: Option<NodePool>,
     /// The app's `public/` folder.
     pub public: PublicDir,
 }
 
 impl AppState {
     /// Loads the build in `out_dir` of the app at `root` and starts its runtimes.
-    pub fn load(root: &Path, out_dir: &Path, edge: &EdgeOptions) -> Result<Self, ServerError> {
+    pub async fn load(options: &ServerOptions) -> Result<Self, ServerError> {
+        let (root, out_dir) = (options.root.as_path(), options.out_dir.as_path());
         let manifest = Manifest::load(out_dir).map_err(|source| ServerError::Manifest {
             dir: out_dir.to_path_buf(),
             source,
         })?;
         let mut edge_routes = HashMap::new();
+        let mut node_bundles = HashMap::new();
         let mut bundles = Vec::new();
         for entry in &manifest.routes {
+            if let (Runtime::Nodejs, RouteKind::Api, Some(bundle)) =
+                (entry.route.runtime, entry.route.kind, &entry.bundle)
+            {
+                node_bundles.insert(entry.route.page.clone(), bundle.clone());
+                continue;
+            }
             let is_edge_api =
                 entry.route.runtime == Runtime::Edge && entry.route.kind == RouteKind::Api;
             let Some(bundle) = entry.bundle.as_ref().filter(|_| is_edge_api) else {
@@ -52,7 +65,17 @@ impl AppState {
         let edge = if bundles.is_empty() {
             None
         } else {
-            Some(EdgePool::start(bundles, edge.clone())?)
+            Some(EdgePool::start(bundles, options.edge.clone())?)
+        };
+        // An Edge-only app needs no Node.js on the machine.
+        let node = if node_bundles.is_empty() {
+            None
+        } else {
+            let mut node = NodeOptions::new(root.to_path_buf(), out_dir.to_path_buf());
+            if let Some(workers) = options.node_workers {
+                node.workers = workers;
+            }
+            Some(NodePool::start(node).await?)
         };
         let routes = RouteTable::new(
             manifest
@@ -65,6 +88,8 @@ impl AppState {
             routes,
             edge_routes,
             edge,
+            node_bundles,
+            node,
             public: PublicDir::new(root.join("public")),
         })
     }

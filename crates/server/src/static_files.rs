@@ -142,11 +142,16 @@ mod tests {
 
     #[test]
     fn refuses_paths_that_leave_the_folder() {
-        let public = PublicDir::new(PathBuf::from("/srv/public"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/b.txt"), "b").unwrap();
+        let public = PublicDir::new(dir.path().to_path_buf());
+        assert_eq!(public.resolve("/a/b.txt"), Some(dir.path().join("a/b.txt")));
         assert_eq!(
-            public.resolve("/a/b.txt"),
-            Some(PathBuf::from("/srv/public/a/b.txt"))
+            public.resolve("/a/%62.txt"),
+            Some(dir.path().join("a/b.txt"))
         );
+        assert_eq!(public.resolve("/a/c.txt"), None);
         assert_eq!(public.resolve("/../secret"), None);
         assert_eq!(public.resolve("/a/%2e%2e/%2e%2e/secret"), None);
         assert_eq!(public.resolve("/"), None);

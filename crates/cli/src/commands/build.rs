@@ -44,8 +44,14 @@ pub fn build(root: &Path, progress: bool) -> anyhow::Result<Option<Manifest>> {
             print_diagnostics(&warnings);
             print_diagnostics(&errors);
             let count = errors.len();
-            let noun = if count == 1 { "error" } else { "errors" };
-            eprintln!("\nThe build failed with {count} {noun}: fix them and run it again.");
+            let (noun, pronoun) = if count == 1 {
+                ("error", "it")
+            } else {
+                ("errors", "them")
+            };
+            eprintln!(
+                "\nThe build failed with {count} {noun}: fix {pronoun} and run the build again."
+            );
             Ok(None)
         }
         Err(other) => Err(other.into()),

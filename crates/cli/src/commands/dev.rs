@@ -28,9 +28,10 @@ pub fn run(dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         announce(&server)?;
         let reloader = server.reloader();
         let watch_root = root.clone();
+        let handle = tokio::runtime::Handle::current();
         std::thread::Builder::new()
             .name("dev-watch".into())
-            .spawn(move || watch(&watch_root, &reloader))?;
+            .spawn(move || watch(&watch_root, &reloader, &handle))?;
         server.run(shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
@@ -46,7 +47,7 @@ fn wait_for_good_build(root: &Path) -> anyhow::Result<()> {
     }
 }
 
-fn watch(root: &Path, reloader: &Reloader) {
+fn watch(root: &Path, reloader: &Reloader, handle: &tokio::runtime::Handle) {
     let (_watcher, changes) = match watcher(root) {
         Ok(watching) => watching,
         Err(error) => {
@@ -58,7 +59,7 @@ fn watch(root: &Path, reloader: &Reloader) {
         next_change(&changes);
         println!("Change detected: rebuilding…");
         match build(root, true) {
-            Ok(Some(_)) => match reloader.reload() {
+            Ok(Some(_)) => match handle.block_on(reloader.reload()) {
                 Ok(()) => println!("Rebuilt and reloaded."),
                 Err(error) => tracing::error!("The new build could not be loaded: {error}"),
             },

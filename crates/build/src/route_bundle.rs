@@ -1,0 +1,147 @@
+//! Bundling one route entry with rolldown, the part every target shares: the base options,
+//! running the bundler, and turning what it reports into diagnostics.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rolldown::{
+    BundleOutput, Bundler, BundlerOptions, CodeSplittingMode, InputItem, ModuleType, OutputExports,
+};
+use rolldown_common::{Output, OutputChunk};
+use rolldown_error::BuildDiagnostic;
+use rolldown_plugin::Plugin;
+use rolldown_utils::indexmap::FxIndexMap;
+use switchyard_app::{Diagnostic, Severity};
+
+use crate::error::BuildError;
+use crate::import_report::SharedImportReport;
+use crate::location::display_path;
+use crate::rolldown_diagnostics::convert;
+
+/// What bundling one entry produced.
+#[derive(Debug)]
+pub(crate) struct RouteBundle {
+    /// The bundle's code, unless bundling failed.
+    pub code: Option<String>,
+    /// Errors and warnings about the entry and the modules it pulled in.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl RouteBundle {
+    /// `code` with `diagnostics` in file and line order: they come from several checks, and
+    /// read like the source that way.
+    pub(crate) fn new(code: Option<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        Self { code, diagnostics }
+    }
+}
+
+/// The options every target starts from: `entry` (absolute) of the app at `root`
+/// (absolute, canonical) as one output file with the entry's exports as named exports, and
+/// `process.env.NEXT_RUNTIME` replaced with `next_runtime`.
+pub(crate) fn base_options(root: &Path, entry: &Path, next_runtime: &str) -> BundlerOptions {
+    let mut define = FxIndexMap::default();
+    define.insert(
+        "process.env.NEXT_RUNTIME".to_string(),
+        serde_json::to_string(next_runtime).expect("a string always serializes"),
+    );
+    // Next.js compiles `.js` with JSX enabled; rolldown would reject JSX there otherwise.
+    let module_types = [(".js".to_string(), ModuleType::Jsx)].into_iter().collect();
+    BundlerOptions {
+        input: Some(vec![InputItem {
+            name: Some("route".to_string()),
+            import: entry.to_string_lossy().into_owned(),
+        }]),
+        cwd: Some(root.to_path_buf()),
+        // The chunk is never written by rolldown; placing it in the app root makes the source
+        // map's `sources` relative to the root.
+        dir: Some(root.to_string_lossy().into_owned()),
+        // Always named exports (`default`, `config`), even when the entry has only a default
+        // export.
+        exports: Some(OutputExports::Named),
+        // One file per route: dynamic imports are inlined.
+        code_splitting: Some(CodeSplittingMode::Bool(false)),
+        define: Some(define),
+        module_types: Some(module_types),
+        ..BundlerOptions::default()
+    }
+}
+
+/// What rolldown made of one entry, before a target's own checks.
+pub(crate) struct Generated {
+    /// The entry chunk, unless bundling failed.
+    pub chunk: Option<Arc<OutputChunk>>,
+    /// rolldown's errors and warnings, and an error for each import that resolved to nothing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Bundles `entry` (absolute) of the app at `root` (absolute, canonical) with `options`
+/// and `plugin`, which records the imports it sees in `imports`.
+pub(crate) async fn generate(
+    root: &Path,
+    entry: &Path,
+    options: BundlerOptions,
+    plugin: impl Plugin,
+    imports: &SharedImportReport,
+) -> Result<Generated, BuildError> {
+    let mut bundler = Bundler::with_plugins(options, vec![Arc::new(plugin)])
+        .map_err(|errors| BuildError::Internal(errors.to_string()))?;
+    let result = bundler.generate().await;
+    // Closing only runs plugin `closeBundle` hooks; ours have none, so its result adds nothing.
+    let _ = bundler.close().await;
+
+    let entry_name = display_path(root, entry);
+    let mut diagnostics = imports.lock().unresolved_errors(root);
+    let chunk = match result {
+        Err(errors) => {
+            diagnostics.extend(rolldown_diagnostics(
+                errors.into_vec(),
+                imports,
+                root,
+                &entry_name,
+            ));
+            if !diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.severity == Severity::Error)
+            {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: entry_name,
+                    line: None,
+                    column: None,
+                    message: "The bundler failed without saying why.".to_string(),
+                });
+            }
+            None
+        }
+        Ok(BundleOutput { warnings, assets }) => {
+            diagnostics.extend(rolldown_diagnostics(warnings, imports, root, &entry_name));
+            let chunk = assets
+                .into_iter()
+                .find_map(|asset| match asset {
+                    Output::Chunk(chunk) if chunk.is_entry => Some(chunk),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    BuildError::Internal("rolldown produced no entry chunk".to_string())
+                })?;
+            Some(chunk)
+        }
+    };
+    Ok(Generated { chunk, diagnostics })
+}
+
+/// rolldown's diagnostics, without the missing imports `imports` already reports.
+fn rolldown_diagnostics(
+    diagnostics: Vec<BuildDiagnostic>,
+    imports: &SharedImportReport,
+    root: &Path,
+    entry_name: &Path,
+) -> Vec<Diagnostic> {
+    let imports = imports.lock();
+    diagnostics
+        .into_iter()
+        .filter(|diagnostic| !imports.already_reported(diagnostic))
+        .filter_map(|diagnostic| convert(diagnostic, root, entry_name))
+        .collect()
+}

@@ -1,0 +1,16 @@
+//! The Node.js runtime: real `node` processes that Switchyard starts, supervises and talks to.
+//!
+//! Each worker runs our embedded worker script (`js/worker.js`), listens on a Unix socket in a
+//! private temporary folder, and speaks HTTP/1.1 with the server. A worker that exits or stops
+//! answering its health check is replaced (with backoff if it keeps dying); the requests it was
+//! serving fail with [`DispatchError::WorkerLost`], and no other request notices.
+
+mod connection;
+mod error;
+mod pool;
+mod version;
+mod worker;
+
+pub use error::{DispatchError, StartError};
+pub use pool::{NodeOptions, NodePool, NodeRequest};
+pub use version::MINIMUM_MAJOR;

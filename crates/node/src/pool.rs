@@ -1,0 +1,244 @@
+//! The pool of Node.js workers: start, spread requests by least outstanding, shut down.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use http::{HeaderName, HeaderValue, Request, Response};
+use http_body_util::Either;
+use hyper::body::Incoming;
+use tokio::sync::{Notify, watch};
+
+use crate::error::{DispatchError, StartError};
+use crate::version;
+use crate::worker::{self, InFlight, Slot, Supervision};
+
+/// The worker script, shipped inside the binary and written to a private folder at start.
+const WORKER_SCRIPT: &str = include_str!("../js/worker.js");
+
+/// How long a request waits for a worker when all are restarting.
+const WAIT_FOR_WORKER: Duration = Duration::from_secs(5);
+
+/// Settings of the Node.js runtime.
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    /// The `node` binary.
+    pub node: PathBuf,
+    /// Worker processes.
+    pub workers: usize,
+    /// The app root (the workers' working directory).
+    pub root: PathBuf,
+    /// The build output folder, holding `node/` bundles.
+    pub out_dir: PathBuf,
+    /// The environment the workers get.
+    pub env: Vec<(String, String)>,
+    /// How long a new worker may take to listen.
+    pub ready_timeout: Duration,
+}
+
+impl NodeOptions {
+    /// Defaults for the app at `root` with output in `out_dir`.
+    pub fn new(root: PathBuf, out_dir: PathBuf) -> Self {
+        Self {
+            node: PathBuf::from("node"),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            root,
+            out_dir,
+            env: std::env::vars().collect(),
+            ready_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A request for a Node.js route: which bundle, which params, and the client's request.
+pub struct NodeRequest {
+    /// The route's page path (`/api/items/[id]`).
+    pub page: String,
+    /// The bundle, relative to the output folder.
+    pub bundle: String,
+    /// The dynamic params as a JSON object.
+    pub params_json: String,
+    /// The client's request; its body is streamed to the worker.
+    pub request: Request<Incoming>,
+}
+
+/// Running Node.js workers.
+pub struct NodePool {
+    slots: Vec<Arc<Slot>>,
+    became_ready: Arc<Notify>,
+    shutdown: watch::Sender<bool>,
+    // Keeps the worker script and sockets until the pool is gone.
+    _dir: tempfile::TempDir,
+}
+
+impl NodePool {
+    /// Checks `node`, writes the worker script and starts the workers; returns once every
+    /// worker is ready (or failed to start once, which the supervisor then retries).
+    pub async fn start(options: NodeOptions) -> Result<Self, StartError> {
+        let version = version::check(&options.node).await?;
+        let dir = tempfile::Builder::new()
+            .prefix("switchyard-node-")
+            .tempdir()?;
+        let script = dir.path().join("worker.js");
+        std::fs::write(&script, WORKER_SCRIPT)?;
+        let count = options.workers.max(1);
+        let ready_timeout = options.ready_timeout;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let became_ready = Arc::new(Notify::new());
+        let supervision = Arc::new(Supervision {
+            options: Arc::new(options),
+            script,
+            socket_dir: dir.path().to_path_buf(),
+            became_ready: became_ready.clone(),
+            shutdown: shutdown_rx,
+        });
+        let mut slots = Vec::with_capacity(count);
+        let mut first_ready = Vec::with_capacity(count);
+        for id in 0..count {
+            let slot = Arc::new(Slot::new(id));
+            let ready = Arc::new(Notify::new());
+            tokio::spawn(worker::supervise(
+                slot.clone(),
+                supervision.clone(),
+                ready.clone(),
+            ));
+            slots.push(slot);
+            first_ready.push(ready);
+        }
+        for ready in first_ready {
+            if tokio::time::timeout(ready_timeout, ready.notified())
+                .await
+                .is_err()
+            {
+                let _ = shutdown.send(true);
+                return Err(StartError::NotReady {
+                    seconds: ready_timeout.as_secs(),
+                });
+            }
+        }
+        tracing::info!("Started {count} Node.js worker(s) with Node.js {version}.");
+        Ok(Self {
+            slots,
+            became_ready,
+            shutdown,
+            _dir: dir,
+        })
+    }
+
+    /// Sends the request to the least busy worker; resolves with the response head (the
+    /// body streams on). A worker lost before it answers gives [`DispatchError::WorkerLost`].
+    pub async fn dispatch(
+        &self,
+        request: NodeRequest,
+    ) -> Result<Response<Incoming>, DispatchError> {
+        let (slot, live) = self.pick().await?;
+        let in_flight = InFlight::new(slot);
+        let mut sender = live
+            .connections
+            .take()
+            .await
+            .map_err(|_| DispatchError::WorkerLost)?;
+        let request = to_worker(request);
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|_| DispatchError::WorkerLost)?;
+        live.connections.give_back(sender);
+        drop(in_flight);
+        Ok(response)
+    }
+
+    /// The live worker with the fewest requests in flight, waiting a little if none is live.
+    async fn pick(&self) -> Result<(Arc<Slot>, Arc<worker::Live>), DispatchError> {
+        let deadline = tokio::time::Instant::now() + WAIT_FOR_WORKER;
+        loop {
+            let notified = self.became_ready.notified();
+            let best = self
+                .slots
+                .iter()
+                .filter_map(|slot| Some((slot, slot.live()?)))
+                .min_by_key(|(slot, _)| slot.in_flight.load(Ordering::Relaxed));
+            if let Some((slot, live)) = best {
+                return Ok((slot.clone(), live));
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(DispatchError::Unavailable);
+            }
+        }
+    }
+}
+
+impl Drop for NodePool {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// The client's request with the route's internal headers added and hop-by-hop ones removed.
+fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
+    let (mut parts, body) = request.request.into_parts();
+    for hop in HOP_BY_HOP {
+        parts.headers.remove(*hop);
+    }
+    let internal = [
+        ("x-switchyard-page", request.page.as_str()),
+        ("x-switchyard-bundle", request.bundle.as_str()),
+        ("x-switchyard-params", request.params_json.as_str()),
+    ];
+    for (name, value) in internal {
+        let value = HeaderValue::from_str(&encode_header(value))
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        parts.headers.insert(HeaderName::from_static(name), value);
+    }
+    // The worker sees an origin-form request line, as Node's own server would.
+    if let Some(path) = parts.uri.path_and_query().cloned() {
+        parts.uri = path.into();
+    }
+    parts.version = http::Version::HTTP_11;
+    Request::from_parts(parts, Either::Left(body))
+}
+
+/// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
+pub(crate) const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Percent-encodes what a header value cannot hold, as `encodeURIComponent` would.
+fn encode_header(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' | b'/' | b'[' | b']'
+            );
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_are_percent_encoded_like_encode_uri_component() {
+        assert_eq!(encode_header("/api/[id]"), "/api/[id]");
+        assert_eq!(
+            encode_header(r#"{"id":"a b"}"#),
+            "%7B%22id%22%3A%22a%20b%22%7D"
+        );
+        assert_eq!(encode_header("é"), "%C3%A9");
+    }
+}
