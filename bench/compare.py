@@ -22,7 +22,12 @@ REPO = Path(__file__).resolve().parent.parent
 ANCHOR = REPO.parent / "shared" / "bench" / "next-app"
 SWITCHYARD = REPO / "target" / "release" / "switchyard"
 
-EDGE_ROUTES = ["/api/edge-hello", "/api/edge-json?a=1&b=two&c=3", "/api/edge-stream"]
+ROUTES = [
+    "/api/edge-hello",
+    "/api/edge-json?a=1&b=two&c=3",
+    "/api/edge-stream",
+    "/api/node-hello",
+]
 
 
 def free_port():
@@ -123,11 +128,12 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--skip-next", action="store_true", help="measure Switchyard only")
+    parser.add_argument("--only", nargs="*", help="measure only these routes")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="switchyard-bench-") as workdir:
         app = prepare_app(workdir)
-        routes = EDGE_ROUTES
+        routes = [r for r in ROUTES if not args.only or r in args.only]
 
         t = time.monotonic()
         subprocess.run([SWITCHYARD, "build", app], check=True, stdout=subprocess.DEVNULL)

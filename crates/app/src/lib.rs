@@ -7,6 +7,7 @@
 mod const_value;
 mod diagnostic;
 mod error;
+mod middleware;
 mod next_config;
 mod next_config_jsc;
 mod next_config_load;
@@ -25,6 +26,7 @@ mod static_config;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{ConfigError, ConfigErrorKind, LoadError, RouteError};
+pub use middleware::{Middleware, MiddlewareKind, MiddlewareMatcher, RouteHas};
 pub use next_config::{DEFAULT_PAGE_EXTENSIONS, InvalidConfig, NextConfig};
 pub use next_config_load::{CONFIG_FILES, find_config_file};
 pub use pages_dir::SpecialFiles;

@@ -24,6 +24,8 @@ pub struct Project {
     pub special_files: SpecialFiles,
     /// Every problem found, ordered by file and line; files are relative to `root`.
     pub diagnostics: Vec<Diagnostic>,
+    /// `middleware.*` or `proxy.*`, when the app has one.
+    pub middleware: Option<crate::Middleware>,
 }
 
 impl Project {
@@ -96,6 +98,7 @@ fn load_project(root: &Path, evaluation: &Evaluation) -> Result<Project, LoadErr
         config,
         special_files: files.special,
         diagnostics,
+        middleware: None,
     })
 }
 

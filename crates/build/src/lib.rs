@@ -39,7 +39,7 @@ mod test_routes;
 
 pub use edge_bundle::MODULE_GLOBAL;
 pub use error::BuildError;
-pub use manifest::{MANIFEST_FILE, Manifest, ManifestError, ManifestRoute};
+pub use manifest::{MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute};
 pub use pipeline::{BuildOptions, BuildOutput, build};
 pub use route_table::route_table;
 pub use size::DEFAULT_EDGE_SIZE_LIMIT_GZIP;

@@ -19,6 +19,25 @@ pub struct Manifest {
     pub build_id: String,
     /// Every route of the app, in the order the project model sorted them.
     pub routes: Vec<ManifestRoute>,
+    /// The middleware (or proxy), when the app has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middleware: Option<ManifestMiddleware>,
+}
+
+/// The middleware and what the build made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManifestMiddleware {
+    /// The middleware as the project model found it (file, runtime, compiled matchers).
+    pub middleware: switchyard_app::Middleware,
+    /// Its bundle, relative to the output directory: `edge/middleware.js` or
+    /// `node/middleware.js`. Its default export takes `(request, event)` and returns a
+    /// Response carrying Next.js's `x-middleware-*` headers.
+    pub bundle: String,
+    /// The bundle's size in bytes.
+    pub size: u64,
+    /// The bundle's size after gzip in bytes.
+    pub gzip_size: u64,
 }
 
 /// One route and what the build made of it.
@@ -111,6 +130,7 @@ mod tests {
                 size: 10,
                 gzip_size: 5,
             }],
+            middleware: None,
         }
     }
 

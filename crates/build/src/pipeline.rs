@@ -152,6 +152,7 @@ pub fn build(
     let manifest = Manifest {
         build_id: hasher.finish(),
         routes: entries,
+        middleware: None,
     };
     write_output(&options.out_dir, files, &manifest)?;
     Ok(BuildOutput { manifest, warnings })

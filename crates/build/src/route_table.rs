@@ -129,6 +129,7 @@ mod tests {
                 entry("/api/[id]", Runtime::Edge, Some((12_345, 2_048))),
                 entry("/api/hello", Runtime::Nodejs, Some((1_234, 567))),
             ],
+            middleware: None,
         };
         let expected = "  \
               Route (pages)  Runtime     Size     Gzip
@@ -148,6 +149,7 @@ requires from node_modules
         let manifest = Manifest {
             build_id: "x".to_string(),
             routes: vec![entry("/api/a", Runtime::Edge, Some((85, 90)))],
+            middleware: None,
         };
         let table = route_table(&manifest);
         assert!(

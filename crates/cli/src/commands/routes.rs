@@ -24,6 +24,7 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
                 gzip_size: 0,
             })
             .collect(),
+        middleware: None,
     };
     println!("{}", route_table(&manifest));
     let failed = project
