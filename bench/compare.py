@@ -20,7 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ANCHOR = REPO.parent / "shared" / "bench" / "next-app"
-SWITCHYARD = REPO / "target" / "release" / "switchyard"
+SWITCHYARD = Path(os.environ.get("SWITCHYARD_BIN", REPO / "target" / "release" / "switchyard"))
 
 ROUTES = [
     "/api/edge-hello",

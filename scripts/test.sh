@@ -7,4 +7,4 @@ bash scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
-node --test crates/node/js/test/
+node --test crates/node/js/test/ js/next/test/

@@ -6,8 +6,8 @@
 //! reason and path Next.js's `extract-const-value` gives, and the span of the offending node.
 
 use oxc::ast::ast::{
-    ArrayExpressionElement, Expression, ObjectPropertyKind, PropertyKey, PropertyKind, TSType,
-    TSTypeName,
+    ArrayExpressionElement, Expression, ObjectExpression, ObjectPropertyKind, PropertyKey,
+    PropertyKind, TSType, TSTypeName,
 };
 use oxc::span::{GetSpan, Span};
 use serde_json::{Map, Value as Json};
@@ -24,7 +24,8 @@ pub(crate) enum ConstValue {
     Regex(String),
     /// A function or arrow function; its body is never read.
     Function,
-    Array(Vec<ConstValue>),
+    /// Items in order, each with its span.
+    Array(Vec<(Span, ConstValue)>),
     /// Properties in source order, each with the span of its value.
     Object(Vec<(String, Span, ConstValue)>),
 }
@@ -54,7 +55,7 @@ impl ConstValue {
             ConstValue::Array(items) => Json::Array(
                 items
                     .iter()
-                    .map(|item| item.to_json().unwrap_or(Json::Null))
+                    .map(|(_, item)| item.to_json().unwrap_or(Json::Null))
                     .collect(),
             ),
             ConstValue::Object(properties) => {
@@ -152,12 +153,14 @@ fn extract_at(expression: &Expression<'_>, path: &str) -> Result<ConstValue, Uns
                             spread.span,
                         ));
                     }
-                    ArrayExpressionElement::Elision(_) => items.push(ConstValue::Undefined),
+                    ArrayExpressionElement::Elision(elision) => {
+                        items.push((elision.span, ConstValue::Undefined));
+                    }
                     other => {
                         let Some(item) = other.as_expression() else {
                             continue;
                         };
-                        items.push(extract_at(item, &format!("{path}[{index}]"))?);
+                        items.push((item.span(), extract_at(item, &format!("{path}[{index}]"))?));
                     }
                 }
             }
@@ -165,47 +168,9 @@ fn extract_at(expression: &Expression<'_>, path: &str) -> Result<ConstValue, Uns
         }
         Expression::ObjectExpression(object) => {
             let mut properties = Vec::with_capacity(object.properties.len());
-            for property in &object.properties {
-                let property = match property {
-                    ObjectPropertyKind::SpreadProperty(spread) => {
-                        return Err(unsupported(
-                            "Unsupported spread operator in the Object Expression".into(),
-                            spread.span,
-                        ));
-                    }
-                    ObjectPropertyKind::ObjectProperty(property) => property,
-                };
-                // Next.js reads only `key: value` pairs and names everything else a spread.
-                // Shorthand `{ runtime }` is read as `{ runtime: runtime }` so the message names
-                // the identifier that needs a literal.
-                if property.method || property.kind != PropertyKind::Init {
-                    return Err(unsupported(
-                        "Unsupported spread operator in the Object Expression".into(),
-                        property.span,
-                    ));
-                }
-                let key = match &property.key {
-                    _ if property.computed => {
-                        return Err(unsupported(
-                            "Unsupported key type \"Computed\" in the Object Expression".into(),
-                            property.key.span(),
-                        ));
-                    }
-                    PropertyKey::StaticIdentifier(identifier) => identifier.name.to_string(),
-                    PropertyKey::StringLiteral(literal) => literal.value.to_string(),
-                    other => {
-                        return Err(unsupported(
-                            format!(
-                                "Unsupported key type \"{}\" in the Object Expression",
-                                key_type(other)
-                            ),
-                            other.span(),
-                        ));
-                    }
-                };
-                let child = format!("{path}.{key}");
-                let value = extract_at(&property.value, &child)?;
-                properties.push((key, property.value.span(), value));
+            for (key, value) in object_properties(object, path)? {
+                let read = extract_at(value, &format!("{path}.{key}"))?;
+                properties.push((key, value.span(), read));
             }
             Ok(ConstValue::Object(properties))
         }
@@ -222,6 +187,96 @@ fn extract_at(expression: &Expression<'_>, path: &str) -> Result<ConstValue, Uns
             other.span(),
         )),
     }
+}
+
+/// The properties of an object literal, read one by one so that one unreadable value does not
+/// hide the others: each key with its value's span and what could be read of it.
+pub(crate) type Properties = Vec<(String, Span, Result<ConstValue, Unsupported>)>;
+
+/// Reads the object literal `expression`, the value of the export named `name`, property by
+/// property; see [`Properties`].
+///
+/// `Err` when the object has a spread or an odd key, or when `expression` is not an object
+/// literal and cannot be read at all; a readable value that is not an object has no
+/// properties.
+pub(crate) fn extract_properties(
+    expression: &Expression<'_>,
+    name: &str,
+) -> Result<Properties, Unsupported> {
+    match expression {
+        Expression::ObjectExpression(object) => Ok(object_properties(object, name)?
+            .into_iter()
+            .map(|(key, value)| {
+                let read = extract_at(value, &format!("{name}.{key}"));
+                (key, value.span(), read)
+            })
+            .collect()),
+        Expression::TSSatisfiesExpression(satisfies) => {
+            extract_properties(&satisfies.expression, name)
+        }
+        Expression::TSAsExpression(cast) if is_const_type(&cast.type_annotation) => {
+            extract_properties(&cast.expression, name)
+        }
+        Expression::ParenthesizedExpression(parenthesized) => {
+            extract_properties(&parenthesized.expression, name)
+        }
+        // A literal that is not an object has no properties.
+        other => extract_at(other, name).map(|_| Vec::new()),
+    }
+}
+
+/// The keys and values of an object literal at `path`, checking the keys as Next.js does.
+fn object_properties<'o, 'a>(
+    object: &'o ObjectExpression<'a>,
+    path: &str,
+) -> Result<Vec<(String, &'o Expression<'a>)>, Unsupported> {
+    let unsupported = |reason: String, span: Span| Unsupported {
+        reason,
+        path: path.to_owned(),
+        span,
+    };
+    let mut properties = Vec::with_capacity(object.properties.len());
+    for property in &object.properties {
+        let property = match property {
+            ObjectPropertyKind::SpreadProperty(spread) => {
+                return Err(unsupported(
+                    "Unsupported spread operator in the Object Expression".into(),
+                    spread.span,
+                ));
+            }
+            ObjectPropertyKind::ObjectProperty(property) => property,
+        };
+        // Next.js reads only `key: value` pairs and names everything else a spread.
+        // Shorthand `{ runtime }` is read as `{ runtime: runtime }` so the message names
+        // the identifier that needs a literal.
+        if property.method || property.kind != PropertyKind::Init {
+            return Err(unsupported(
+                "Unsupported spread operator in the Object Expression".into(),
+                property.span,
+            ));
+        }
+        let key = match &property.key {
+            _ if property.computed => {
+                return Err(unsupported(
+                    "Unsupported key type \"Computed\" in the Object Expression".into(),
+                    property.key.span(),
+                ));
+            }
+            PropertyKey::StaticIdentifier(identifier) => identifier.name.to_string(),
+            PropertyKey::StringLiteral(literal) => literal.value.to_string(),
+            other => {
+                return Err(unsupported(
+                    format!(
+                        "Unsupported key type \"{}\" in the Object Expression",
+                        key_type(other)
+                    ),
+                    other.span(),
+                ));
+            }
+        };
+        properties.push((key, &property.value));
+    }
+    Ok(properties)
 }
 
 fn is_const_type(annotation: &TSType<'_>) -> bool {

@@ -27,6 +27,41 @@ pub struct Middleware {
     pub runtime: Runtime,
     /// Which requests it runs for; empty means every request.
     pub matchers: Vec<MiddlewareMatcher>,
+    /// `config.unstable_allowDynamic`: globs of modules (relative to the app root, starting
+    /// with `/`, e.g. `/lib/legacy.js` or `**/node_modules/function-bind/**`) whose dynamic code
+    /// evaluation does not fail the Edge build.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_dynamic: Vec<String>,
+}
+
+impl Middleware {
+    /// The page Next.js names the file by in its messages and manifests: `/middleware`,
+    /// `/src/middleware`, `/proxy` or `/src/proxy`.
+    pub fn page(&self) -> String {
+        let in_src = self
+            .file
+            .parent()
+            .is_some_and(|parent| parent == std::path::Path::new("src"));
+        format!("{}/{}", if in_src { "/src" } else { "" }, self.kind.name())
+    }
+}
+
+impl MiddlewareKind {
+    /// The file convention's name: `middleware` or `proxy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MiddlewareKind::Middleware => "middleware",
+            MiddlewareKind::Proxy => "proxy",
+        }
+    }
+
+    /// The name as Next.js capitalises it in messages: `Middleware` or `Proxy`.
+    pub fn title(self) -> &'static str {
+        match self {
+            MiddlewareKind::Middleware => "Middleware",
+            MiddlewareKind::Proxy => "Proxy",
+        }
+    }
 }
 
 /// One compiled entry of `config.matcher`.

@@ -41,6 +41,8 @@ pub(crate) struct PageFiles {
     /// Entries, one per page, in file order.
     pub entries: Vec<PageFile>,
     pub special: SpecialFiles,
+    /// `pages/**/_middleware.*`: Next.js 12.0's nested middleware, not routes but errors.
+    pub nested_middleware: Vec<PageFile>,
     /// Duplicate pages.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -79,6 +81,10 @@ pub(crate) fn collect(
             Some(slot) => {
                 slot.get_or_insert(file);
             }
+            // Next.js's `/[\\/]_middleware$/` on the page name.
+            None if page.ends_with("/_middleware") => {
+                files.nested_middleware.push(PageFile { page, file, path });
+            }
             None => by_page
                 .entry(page.clone())
                 .or_default()
@@ -116,6 +122,7 @@ pub(crate) fn collect(
         files.entries.push(kept);
     }
     files.entries.sort_by(|a, b| a.file.cmp(&b.file));
+    files.nested_middleware.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(files)
 }
 
@@ -253,6 +260,26 @@ mod tests {
         );
         assert_eq!(files.special.error, Some(PathBuf::from("pages/_error.jsx")));
         assert!(files.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn nested_middleware_files_are_set_apart() {
+        let dir = app(&[
+            "pages/index.js",
+            "pages/_middleware.js",
+            "pages/about/_middleware.ts",
+            "pages/about/index.js",
+        ]);
+        let root = dir.path();
+        let files = collect(root, &root.join("pages"), &extensions()).unwrap();
+        let pages: Vec<&str> = files.entries.iter().map(|e| e.page.as_str()).collect();
+        assert_eq!(pages, ["/about", "/"]);
+        let nested: Vec<&str> = files
+            .nested_middleware
+            .iter()
+            .map(|e| e.page.as_str())
+            .collect();
+        assert_eq!(nested, ["/_middleware", "/about/_middleware"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::LoadError;
+use crate::middleware_file::find_middleware;
 use crate::next_config_load::{Evaluation, load_with};
 use crate::pages_dir::{self, SpecialFiles};
 use crate::route_sort::{check_routes, compare_routes};
@@ -51,6 +52,8 @@ fn load_project(root: &Path, evaluation: &Evaluation) -> Result<Project, LoadErr
     let pages_dir = pages_dir::find_pages_dir(&root)?;
     let files = pages_dir::collect(&root, &pages_dir, &config.page_extensions)?;
     let mut diagnostics = files.diagnostics;
+    let (middleware, found) = find_middleware(&root, &pages_dir, &config, &files.nested_middleware);
+    diagnostics.extend(found);
 
     let mut parsed = Vec::new();
     for entry in files.entries {
@@ -98,7 +101,7 @@ fn load_project(root: &Path, evaluation: &Evaluation) -> Result<Project, LoadErr
         config,
         special_files: files.special,
         diagnostics,
-        middleware: None,
+        middleware,
     })
 }
 
@@ -377,6 +380,39 @@ mod tests {
                     "You cannot define a route with the same specificity as a optional catch-all route (\"/docs\" and \"/docs[[...slug]]\")."
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn the_middleware_is_found_and_nested_middleware_rejected() {
+        let dir = app(&[
+            ("next.config.js", "module.exports = { basePath: '/base' };"),
+            ("src/pages/index.js", PAGE),
+            ("src/pages/admin/_middleware.js", "export default () => {};"),
+            (
+                "src/middleware.ts",
+                "import { NextResponse } from 'next/server';
+                 export function middleware() { return NextResponse.next(); }
+                 export const config = { matcher: ['/admin/:path*'], runtime: 'nodejs' };
+",
+            ),
+        ]);
+        let project = load(&dir);
+        let pages: Vec<&str> = project.routes.iter().map(|r| r.page.as_str()).collect();
+        assert_eq!(pages, ["/"]);
+        let middleware = project.middleware.as_ref().unwrap();
+        assert_eq!(middleware.file, Path::new("src/middleware.ts"));
+        assert_eq!(middleware.runtime, Runtime::Nodejs);
+        assert_eq!(middleware.matchers.len(), 1);
+        let regex = fancy_regex::Regex::new(&middleware.matchers[0].regexp).unwrap();
+        assert!(regex.is_match("/base/admin/users").unwrap());
+        assert!(!regex.is_match("/admin/users").unwrap());
+        assert_eq!(project.diagnostics.len(), 1, "{:?}", project.diagnostics);
+        assert_eq!(project.diagnostics[0].severity, Severity::Error);
+        assert!(
+            project.diagnostics[0]
+                .message
+                .starts_with("Nested Middleware is not allowed, found:\npages/admin/_middleware\n")
         );
     }
 

@@ -19,7 +19,7 @@ use crate::source_position::line_column;
 use crate::{Diagnostic, PageInfo, RouteKind, Runtime, Severity};
 
 /// The runtime values Next.js 13+ accepts, as its messages list them.
-const RUNTIME_OPTIONS: &str = "edge, experimental-edge, nodejs";
+pub(crate) const RUNTIME_OPTIONS: &str = "edge, experimental-edge, nodejs";
 
 /// What static analysis of one entry found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -132,7 +132,7 @@ pub fn analyze_entry(source: &str, file: &Path, page: &str, kind: RouteKind) -> 
 }
 
 /// The parser settings for a file: JSX is allowed in `.js`, as Next.js allows it.
-fn source_type_of(file: &Path) -> Option<SourceType> {
+pub(crate) fn source_type_of(file: &Path) -> Option<SourceType> {
     let extension = file.extension()?.to_str()?;
     let source_type = SourceType::from_extension(extension).ok()?;
     let source_type = if source_type.is_javascript() {
@@ -168,7 +168,7 @@ fn note_specifiers(
     }
 }
 
-fn export_name<'a>(name: &'a ModuleExportName<'_>) -> &'a str {
+pub(crate) fn export_name<'a>(name: &'a ModuleExportName<'_>) -> &'a str {
     match name {
         ModuleExportName::IdentifierName(name) => name.name.as_str(),
         ModuleExportName::IdentifierReference(name) => name.name.as_str(),
@@ -226,13 +226,13 @@ fn resolve_runtime(
 }
 
 /// Makes diagnostics pointing into one file.
-struct Reporter<'a> {
-    source: &'a str,
-    file: &'a Path,
+pub(crate) struct Reporter<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) file: &'a Path,
 }
 
 impl Reporter<'_> {
-    fn at_offset(&self, severity: Severity, offset: u32, message: String) -> Diagnostic {
+    pub(crate) fn at_offset(&self, severity: Severity, offset: u32, message: String) -> Diagnostic {
         let (line, column) = line_column(self.source, offset);
         Diagnostic {
             severity,
@@ -243,7 +243,7 @@ impl Reporter<'_> {
         }
     }
 
-    fn unsupported(&self, page: &str, unsupported: &Unsupported) -> Diagnostic {
+    pub(crate) fn unsupported(&self, page: &str, unsupported: &Unsupported) -> Diagnostic {
         self.at_offset(
             Severity::Error,
             unsupported.span.start,

@@ -5,38 +5,15 @@ use std::fs;
 use std::path::Path;
 
 use switchyard_app::{Route, Runtime, Severity};
-use switchyard_jsc::{Context, JsError, Value, Vm};
+use switchyard_jsc::JsError;
 
 use crate::test_app::{TestApp, failed};
+use crate::test_edge::{evaluate, respond, settle};
 use crate::test_routes::route;
 use crate::{BuildError, BuildOptions, build};
 
 fn edge(file: &str) -> Route {
     route(file, Runtime::Edge)
-}
-
-/// Evaluates `bundle` as a classic script, then `expression`, and returns its value as JSON.
-fn evaluate(bundle: &str, expression: &str) -> Result<String, JsError> {
-    let vm = Vm::new();
-    let context = Context::new(&vm);
-    context.eval(bundle, "bundle.js")?;
-    let value: Value = context.eval(&format!("JSON.stringify({expression})"), "test.js")?;
-    Ok(value.as_string().unwrap_or_else(|| "undefined".to_string()))
-}
-
-/// Evaluates `bundle`, then the promise `expression`, and returns what it settled with as a
-/// string (the engine runs pending jobs when an evaluation returns).
-fn settle(bundle: &str, expression: &str) -> String {
-    let vm = Vm::new();
-    let context = Context::new(&vm);
-    context.eval(bundle, "bundle.js").unwrap();
-    let run = format!(
-        "({expression}).then(v => {{ globalThis.settled = String(v); }}, \
-         e => {{ globalThis.settled = 'rejected: ' + e; }});"
-    );
-    context.eval(&run, "run.js").unwrap();
-    let settled = context.eval("globalThis.settled", "read.js").unwrap();
-    settled.as_string().expect("the promise settled")
 }
 
 #[test]
@@ -45,10 +22,11 @@ fn a_typescript_edge_route_becomes_a_classic_script_with_its_namespace() {
         "pages/api/hello.ts",
         "interface Greeting { text: string }\n\
          export const config = { runtime: 'edge' };\n\
-         export default function handler(): string {\n  \
+         export function greet(): string {\n  \
            const greeting: Greeting = { text: 'hello from ' + process.env.NEXT_RUNTIME };\n  \
            return greeting.text + ' in ' + process.env.NODE_ENV;\n\
-         }\n",
+         }\n\
+         export default () => new Response(greet());\n",
     )]);
     let output = app.build(&[edge("pages/api/hello.ts")]).unwrap();
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
@@ -63,21 +41,66 @@ fn a_typescript_edge_route_becomes_a_classic_script_with_its_namespace() {
         evaluate(&bundle, "__switchyard_module.config").unwrap(),
         r#"{"runtime":"edge"}"#
     );
-    // There is no `process` global in the engine: the values must have been inlined.
+    // The values must have been inlined: `process.env` in the engine has neither.
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
+        evaluate(&bundle, "__switchyard_module.greet()").unwrap(),
         r#""hello from edge in production""#
     );
 }
 
 #[test]
 fn a_default_only_entry_still_leaves_a_namespace() {
-    let app = TestApp::new(&[("pages/api/only.js", "export default () => 'only';\n")]);
+    let app = TestApp::new(&[(
+        "pages/api/only.js",
+        "export default () => new Response('only');\n",
+    )]);
     let output = app.build(&[edge("pages/api/only.js")]).unwrap();
     let bundle = app.bundle(&output, "/api/only");
+    assert_eq!(respond(&bundle, "/api/only"), "200 only");
+}
+
+#[test]
+fn a_commonjs_edge_route_is_wrapped_too() {
+    let app = TestApp::new(&[(
+        "pages/api/legacy.js",
+        "module.exports = function handler(request) {\n  \
+           return new Response(new URL(request.url).pathname);\n\
+         };\n\
+         module.exports.config = { runtime: 'edge' };\n",
+    )]);
+    let output = app.build(&[edge("pages/api/legacy.js")]).unwrap();
+    let bundle = app.bundle(&output, "/api/legacy");
+    assert_eq!(respond(&bundle, "/api/legacy"), "200 /api/legacy");
+}
+
+#[test]
+fn the_edge_api_adapter_hands_the_handler_a_next_request() {
+    let app = TestApp::new(&[(
+        "pages/api/next.ts",
+        "import { NextRequest, NextResponse } from 'next/server';\n\
+         export const config = { runtime: 'edge' };\n\
+         export const helper = () => 'kept';\n\
+         export default function handler(request: NextRequest) {\n  \
+           return NextResponse.json({ next: request instanceof NextRequest, \
+           path: request.nextUrl.pathname });\n\
+         }\n",
+    )]);
+    let output = app.build(&[edge("pages/api/next.ts")]).unwrap();
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    let bundle = app.bundle(&output, "/api/next");
+    assert!(bundle.contains("adaptApiRoute"), "{bundle}");
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
-        r#""only""#
+        respond(&bundle, "/api/next?a=1"),
+        r#"200 {"next":true,"path":"/api/next"}"#
+    );
+    // The route's config and named exports stay reachable beside the wrapped default.
+    assert_eq!(
+        evaluate(
+            &bundle,
+            "[__switchyard_module.config, __switchyard_module.helper()]"
+        )
+        .unwrap(),
+        r#"[{"runtime":"edge"},"kept"]"#
     );
 }
 
@@ -106,13 +129,14 @@ fn packages_resolve_with_edge_conditions() {
             "pages/api/resolve.js",
             "import { which } from 'conditional';\n\
              import { which as field } from 'fields';\n\
-             export default () => [which, field];\n",
+             export const run = () => [which, field];\n\
+             export default () => Response.json(run());\n",
         ),
     ]);
     let output = app.build(&[edge("pages/api/resolve.js")]).unwrap();
     let bundle = app.bundle(&output, "/api/resolve");
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
+        evaluate(&bundle, "__switchyard_module.run()").unwrap(),
         r#"["edge-light","module"]"#
     );
 }
@@ -133,7 +157,7 @@ fn node_builtins_build_with_warnings_and_throw_when_touched() {
          export const viaRequire = () => require('os').cpus();\n\
          export const viaConstruct = () => new fs();\n\
          export async function viaImport() { const os = await import('node:os'); return typeof os; }\n\
-         export default function handler() { return 'fine'; }\n",
+         export default function handler() { return new Response('fine'); }\n",
     )]);
     let output = app.build(&[edge("pages/api/fs.js")]).unwrap();
     let warnings: Vec<(&str, Option<u32>)> = output
@@ -169,10 +193,7 @@ fn node_builtins_build_with_warnings_and_throw_when_touched() {
 
     let bundle = app.bundle(&output, "/api/fs");
     // Importing is harmless: evaluating the bundle and calling the handler work.
-    assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
-        r#""fine""#
-    );
+    assert_eq!(respond(&bundle, "/api/fs"), "200 fine");
     let thrown = |export: &str| match evaluate(&bundle, &format!("__switchyard_module.{export}()"))
     {
         Err(JsError::Thrown { name, message, .. }) => format!("{name}: {message}"),
@@ -205,14 +226,15 @@ fn an_installed_polyfill_wins_over_the_stub() {
         ),
         (
             "pages/api/events.js",
-            "import { EventEmitter } from 'events';\nexport default () => typeof EventEmitter;\n",
+            "import { EventEmitter } from 'events';\nexport const kind = () => typeof EventEmitter;\n\
+             export default () => new Response(kind());\n",
         ),
     ]);
     let output = app.build(&[edge("pages/api/events.js")]).unwrap();
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
     let bundle = app.bundle(&output, "/api/events");
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
+        evaluate(&bundle, "__switchyard_module.kind()").unwrap(),
         r#""function""#
     );
 }
@@ -260,6 +282,34 @@ fn reachable_eval_fails_the_build_naming_the_file() {
 }
 
 #[test]
+fn unstable_allow_dynamic_exempts_matching_modules() {
+    let app = TestApp::new(&[
+        (
+            "lib/legacy.js",
+            "export const compute = () => eval('1 + 1');\n",
+        ),
+        (
+            "pages/api/allowed.js",
+            "import { compute } from '../../lib/legacy';\n\
+             export const config = { runtime: 'edge', unstable_allowDynamic: ['/lib/**'] };\n\
+             export default () => new Response(String(compute()));\n",
+        ),
+    ]);
+    let mut route = edge("pages/api/allowed.js");
+    route.info.config = Some(serde_json::json!({
+        "runtime": "edge",
+        "unstable_allowDynamic": ["/lib/**"],
+    }));
+    app.build(&[route.clone()]).unwrap();
+    route.info.config = Some(serde_json::json!({
+        "runtime": "edge",
+        "unstable_allowDynamic": "/pages/**",
+    }));
+    let (errors, _) = failed(app.build(&[route]));
+    assert_eq!(errors[0].file, Path::new("./lib/legacy.js"));
+}
+
+#[test]
 fn tree_shaken_eval_does_not_fail_the_build() {
     let app = TestApp::new(&[
         (
@@ -271,14 +321,15 @@ fn tree_shaken_eval_does_not_fail_the_build() {
         (
             "pages/api/route.js",
             "import { notUsingEval } from '../../lib/utils';\n\
-             export default function handler() { return notUsingEval(); }\n",
+             export function run() { return notUsingEval(); }\n\
+             export default function handler() { return new Response(String(run())); }\n",
         ),
     ]);
     let output = app.build(&[edge("pages/api/route.js")]).unwrap();
     let bundle = app.bundle(&output, "/api/route");
     assert!(!bundle.contains("eval"), "{bundle}");
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
+        evaluate(&bundle, "__switchyard_module.run()").unwrap(),
         "100"
     );
 }
@@ -362,12 +413,12 @@ fn a_bundle_over_the_limit_fails() {
     };
     let (errors, _) = failed(build(app.root(), &[edge("pages/api/big.js")], &options));
     assert_eq!(errors.len(), 1);
+    // The size counts the adapter and `next/server` every Edge route is wrapped with.
+    let message = &errors[0].message;
     assert!(
-        errors[0].message.starts_with(
-            "The Edge Function \"/api/big\" size is 0 MB and your plan size limit is 0 MB."
-        ),
-        "{}",
-        errors[0].message
+        message.starts_with("The Edge Function \"/api/big\" size is ")
+            && message.ends_with(" MB and your plan size limit is 0 MB."),
+        "{message}"
     );
 }
 
@@ -432,12 +483,13 @@ fn a_missing_optional_dependency_in_try_is_not_an_error() {
     let app = TestApp::new(&[(
         "pages/api/optional.js",
         "let found;\ntry {\n  found = require('not-installed');\n} catch {\n  found = null;\n}\n\
-         export default () => found;\n",
+         export const run = () => found;\n\
+         export default () => Response.json(found);\n",
     )]);
     let output = app.build(&[edge("pages/api/optional.js")]).unwrap();
     let bundle = app.bundle(&output, "/api/optional");
     assert_eq!(
-        evaluate(&bundle, "__switchyard_module.default()").unwrap(),
+        evaluate(&bundle, "__switchyard_module.run()").unwrap(),
         "null"
     );
 }
@@ -485,7 +537,7 @@ fn commonjs_packages_and_dynamic_imports_end_up_in_the_one_script() {
             "import legacy from 'legacy';\n\
              export default async function handler() {\n  \
                const { later } = await import('../../lib/later');\n  \
-               return legacy() + ' ' + later;\n\
+               return new Response(legacy() + ' ' + later);\n\
              }\n",
         ),
     ]);
@@ -495,8 +547,5 @@ fn commonjs_packages_and_dynamic_imports_end_up_in_the_one_script() {
         .collect();
     assert_eq!(files.len(), 1, "one script, no chunks");
     let bundle = app.bundle(&output, "/api/mixed");
-    assert_eq!(
-        settle(&bundle, "__switchyard_module.default()"),
-        "cjs later"
-    );
+    assert_eq!(respond(&bundle, "/api/mixed"), "200 cjs later");
 }

@@ -14,6 +14,7 @@ use crate::location::{LineIndex, display_path};
 use crate::node_builtins::node_module_warning;
 use crate::original_position::{OriginalPosition, OriginalPositions};
 use crate::route_bundle::{Generated, RouteBundle, base_options, generate};
+use crate::virtual_modules::{BundleEntry, VirtualModules};
 
 /// The global a bundle leaves behind: the entry's module namespace (`default`, `config`).
 pub const MODULE_GLOBAL: &str = "__switchyard_module";
@@ -25,13 +26,17 @@ const CONDITIONS: [&str; 3] = ["edge-light", "browser", "module"];
 /// package.json fields for packages without `exports`, in the same order.
 const MAIN_FIELDS: [&str; 4] = ["edge-light", "browser", "module", "main"];
 
-/// Bundles the Edge entry `entry` (absolute) of the app at `root` (absolute, canonical).
+/// Bundles the Edge entry `entry` of the app at `root` (absolute, canonical).
+///
+/// Dynamic code in modules matching one of the `allow_dynamic` globs (Next.js's
+/// `unstable_allowDynamic`: paths relative to the root, starting with `/`) does not fail it.
 pub(crate) async fn bundle_edge_entry(
     root: PathBuf,
-    entry: PathBuf,
+    entry: BundleEntry,
+    allow_dynamic: Vec<String>,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
-    let plugin = EdgePlugin::new(imports.clone());
+    let plugin = EdgePlugin::new(imports.clone(), VirtualModules::new(&entry));
     let Generated {
         chunk,
         mut diagnostics,
@@ -45,19 +50,20 @@ pub(crate) async fn bundle_edge_entry(
     .await?;
     diagnostics.extend(stub_warnings(&plugin, &root));
     let code = chunk.map(|chunk| {
-        let entry_name = display_path(&root, &entry);
+        let entry_name = display_path(&root, &entry.file);
         diagnostics.extend(dynamic_code_errors(
             &chunk.code,
             chunk.map.as_ref(),
             &root,
             &entry_name,
+            &allow_dynamic,
         ));
         chunk.code.clone()
     });
     Ok(RouteBundle::new(code, diagnostics))
 }
 
-fn options(root: &Path, entry: &Path) -> BundlerOptions {
+fn options(root: &Path, entry: &BundleEntry) -> BundlerOptions {
     let mut options = base_options(root, entry, "edge");
     options.define.get_or_insert_default().insert(
         "process.env.NODE_ENV".to_string(),
@@ -93,12 +99,14 @@ fn stub_warnings(plugin: &EdgePlugin, root: &Path) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// An error for each use of dynamic code that survived into `code`, at its source.
+/// An error for each use of dynamic code that survived into `code`, at its source, unless
+/// the source matches one of the `allow_dynamic` globs.
 fn dynamic_code_errors(
     code: &str,
     map: Option<&rolldown_sourcemap::SourceMap>,
     root: &Path,
     entry_name: &Path,
+    allow_dynamic: &[String],
 ) -> Vec<Diagnostic> {
     let offsets = find_dynamic_code(code);
     if offsets.is_empty() {
@@ -112,7 +120,11 @@ fn dynamic_code_errors(
     let mut errors = Vec::new();
     for position in positions {
         let error = match position {
-            Some(position) if is_exempt(&position.file) => continue,
+            Some(position)
+                if is_exempt(&position.file) || is_allowed(&position.file, root, allow_dynamic) =>
+            {
+                continue;
+            }
             Some(position) => error_at(&position, root),
             // Without a mapping the use is still in the bundle, so it still fails the build.
             None => Diagnostic {
@@ -128,6 +140,22 @@ fn dynamic_code_errors(
         }
     }
     errors
+}
+
+/// Whether `file` matches one of the `allow_dynamic` globs, as Next.js matches
+/// `unstable_allowDynamic`: with picomatch (`dot: true`) against the path with the app root
+/// removed.
+fn is_allowed(file: &Path, root: &Path, allow_dynamic: &[String]) -> bool {
+    if allow_dynamic.is_empty() {
+        return false;
+    }
+    let name = match file.strip_prefix(root) {
+        Ok(relative) => format!("/{}", relative.to_string_lossy()),
+        Err(_) => file.to_string_lossy().into_owned(),
+    };
+    allow_dynamic
+        .iter()
+        .any(|glob| fast_glob::glob_match(glob.as_bytes(), name.as_bytes()))
 }
 
 fn error_at(position: &OriginalPosition, root: &Path) -> Diagnostic {

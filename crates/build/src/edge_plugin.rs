@@ -21,6 +21,7 @@ use crate::import_sites::{ImportSite, import_sites};
 use crate::node_builtins::{
     is_node_builtin, may_be_polyfilled, stub_id, stub_source, stub_specifier,
 };
+use crate::virtual_modules::VirtualModules;
 
 /// The Edge rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
@@ -29,14 +30,17 @@ pub(crate) struct EdgePlugin {
     imports: SharedImportReport,
     /// `(importer, specifier)` pairs that were served a Node.js built-in stub.
     stubbed: Arc<Mutex<BTreeSet<(String, String)>>>,
+    /// `next/server`, `next/adapter` and the generated entry.
+    virtual_modules: VirtualModules,
 }
 
 impl EdgePlugin {
-    /// A plugin recording imports in `imports`.
-    pub(crate) fn new(imports: SharedImportReport) -> Self {
+    /// A plugin recording imports in `imports` and serving `virtual_modules`.
+    pub(crate) fn new(imports: SharedImportReport, virtual_modules: VirtualModules) -> Self {
         Self {
             imports,
             stubbed: Arc::default(),
+            virtual_modules,
         }
     }
 
@@ -70,6 +74,9 @@ impl Plugin for EdgePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
+        if let Some(id) = self.virtual_modules.resolve(specifier, args.importer) {
+            return Ok(Some(HookResolveIdOutput::from_id(id)));
+        }
         let Some(importer) = args.importer else {
             // Entries are the route files the project model found; rolldown reports a missing one.
             return Ok(None);
@@ -113,6 +120,13 @@ impl Plugin for EdgePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if let Some(code) = self.virtual_modules.load(args.id) {
+            return Ok(Some(HookLoadOutput {
+                code: code.as_ref().into(),
+                module_type: Some(ModuleType::Js),
+                ..Default::default()
+            }));
+        }
         Ok(stub_specifier(args.id).map(|specifier| HookLoadOutput {
             code: stub_source(specifier).into(),
             module_type: Some(ModuleType::Js),

@@ -13,6 +13,7 @@ use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
 use crate::node_plugin::NodePlugin;
 use crate::route_bundle::{Generated, RouteBundle, base_options, generate};
+use crate::virtual_modules::{BundleEntry, VirtualModules};
 
 /// Appended to every bundle: a CommonJS entry (`module.exports = handler`) is exposed the way
 /// Next.js imports it, as `default`, with its `config` property beside it. An ES module
@@ -21,13 +22,13 @@ const COMMONJS_ENTRY_INTEROP: &str = "if (!module.exports || !module.exports.__e
      module.exports = { __esModule: true, default: module.exports, \
      config: module.exports == null ? undefined : module.exports.config };\n}";
 
-/// Bundles the Node.js entry `entry` (absolute) of the app at `root` (absolute, canonical).
+/// Bundles the Node.js entry `entry` of the app at `root` (absolute, canonical).
 pub(crate) async fn bundle_node_entry(
     root: PathBuf,
-    entry: PathBuf,
+    entry: BundleEntry,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
-    let plugin = NodePlugin::new(imports.clone());
+    let plugin = NodePlugin::new(imports.clone(), VirtualModules::new(&entry));
     let Generated { chunk, diagnostics } =
         generate(&root, &entry, options(&root, &entry), plugin, &imports).await?;
     Ok(RouteBundle::new(
@@ -36,7 +37,7 @@ pub(crate) async fn bundle_node_entry(
     ))
 }
 
-fn options(root: &Path, entry: &Path) -> BundlerOptions {
+fn options(root: &Path, entry: &BundleEntry) -> BundlerOptions {
     // `process.env.NODE_ENV` is left alone: the worker process sets it.
     BundlerOptions {
         // Node's resolution: the `node` condition, `main` before `module`, built-ins.

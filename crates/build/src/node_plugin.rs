@@ -5,10 +5,11 @@
 use std::borrow::Cow;
 use std::path::{Component, Path};
 
-use rolldown_common::{ImportKind, ResolvedExternal};
+use rolldown_common::{ImportKind, ModuleType, ResolvedExternal};
 use rolldown_plugin::{
-    HookResolveIdArgs, HookResolveIdOutput, HookResolveIdReturn, HookTransformAstArgs,
-    HookTransformAstReturn, HookUsage, Plugin, PluginContext, PluginContextResolveOptions,
+    HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
+    HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
+    PluginContext, PluginContextResolveOptions, SharedLoadPluginContext,
 };
 use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
@@ -16,18 +17,24 @@ use rolldown_utils::ecmascript::is_path_like_specifier;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
+use crate::virtual_modules::VirtualModules;
 
 /// The Node.js rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
 pub(crate) struct NodePlugin {
     /// Where modules import what, and which imports resolved to nothing.
     imports: SharedImportReport,
+    /// `next/server`, `next/adapter` and the generated entry.
+    virtual_modules: VirtualModules,
 }
 
 impl NodePlugin {
-    /// A plugin recording imports in `imports`.
-    pub(crate) fn new(imports: SharedImportReport) -> Self {
-        Self { imports }
+    /// A plugin recording imports in `imports` and serving `virtual_modules`.
+    pub(crate) fn new(imports: SharedImportReport, virtual_modules: VirtualModules) -> Self {
+        Self {
+            imports,
+            virtual_modules,
+        }
     }
 }
 
@@ -56,6 +63,11 @@ impl Plugin for NodePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
+        // Switchyard's `next/server` is bundled even when the app installed `next`: Next.js's
+        // own only works inside Next.js.
+        if let Some(id) = self.virtual_modules.resolve(specifier, args.importer) {
+            return Ok(Some(HookResolveIdOutput::from_id(id)));
+        }
         let Some(importer) = args.importer else {
             // Entries are the route files the project model found; rolldown reports a missing one.
             return Ok(None);
@@ -102,6 +114,17 @@ impl Plugin for NodePlugin {
         }
     }
 
+    async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        Ok(self
+            .virtual_modules
+            .load(args.id)
+            .map(|code| HookLoadOutput {
+                code: code.as_ref().into(),
+                module_type: Some(ModuleType::Js),
+                ..Default::default()
+            }))
+    }
+
     async fn transform_ast(
         &self,
         _ctx: &PluginContext,
@@ -113,7 +136,7 @@ impl Plugin for NodePlugin {
     }
 
     fn register_hook_usage(&self) -> HookUsage {
-        HookUsage::ResolveId | HookUsage::TransformAst
+        HookUsage::ResolveId | HookUsage::Load | HookUsage::TransformAst
     }
 }
 

@@ -4,24 +4,30 @@ use std::fs;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 
-use switchyard_app::{Diagnostic, Route, RouteKind, Runtime, Severity};
+use switchyard_app::{
+    Diagnostic, Middleware, NextConfig, Project, Route, RouteKind, Runtime, Severity,
+};
 use tokio::task::JoinSet;
 
 use crate::build_id::BuildIdHasher;
 use crate::edge_bundle::bundle_edge_entry;
 use crate::error::BuildError;
 use crate::location::display_path;
-use crate::manifest::{Manifest, ManifestRoute};
+use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute};
 use crate::node_bundle::bundle_node_entry;
 use crate::progress::Progress;
 use crate::route_bundle::RouteBundle;
 use crate::size::{DEFAULT_EDGE_SIZE_LIMIT_GZIP, gzip_size, size_limit_error};
+use crate::virtual_modules::{BundleEntry, Wrap};
 
 /// The directory under the output directory that holds Edge bundles.
 const EDGE_DIR: &str = "edge";
 
 /// The directory under the output directory that holds Node.js bundles.
 const NODE_DIR: &str = "node";
+
+/// The middleware's bundle, in its runtime's directory.
+const MIDDLEWARE_BUNDLE: &str = "middleware.js";
 
 /// Written into the Node.js directory so Node loads the bundles there as CommonJS even when
 /// the app's `package.json` says `"type": "module"`.
@@ -73,7 +79,7 @@ fn runtime_dir(runtime: Runtime) -> &'static str {
     }
 }
 
-/// Builds the app at `root` with the routes the project model found.
+/// Builds the app at `root` with the routes the project model found, without middleware.
 ///
 /// Every bundled route is built even when an earlier one fails, so the error lists every
 /// problem. Nothing is written unless the whole build succeeds.
@@ -82,23 +88,196 @@ pub fn build(
     routes: &[Route],
     options: &BuildOptions,
 ) -> Result<BuildOutput, BuildError> {
+    build_app(root, routes, None, None, options)
+}
+
+/// Builds `project`: its routes and its middleware (or proxy), as [`build`] does.
+pub fn build_project(project: &Project, options: &BuildOptions) -> Result<BuildOutput, BuildError> {
+    build_app(
+        &project.root,
+        project.routes.routes(),
+        project.middleware.as_ref(),
+        Some(&project.config),
+        options,
+    )
+}
+
+/// The part of `config` the adapter hands to `NextURL`: `basePath`, `i18n` and
+/// `trailingSlash`, left out when unset; `None` when none is set.
+fn adapter_config(config: &NextConfig) -> Option<serde_json::Value> {
+    let mut options = serde_json::Map::new();
+    if !config.base_path.is_empty() {
+        options.insert("basePath".into(), config.base_path.clone().into());
+    }
+    if let Some(i18n) = config.raw.get("i18n").filter(|i18n| i18n.is_object()) {
+        options.insert("i18n".into(), i18n.clone());
+    }
+    if config.trailing_slash {
+        options.insert("trailingSlash".into(), true.into());
+    }
+    (!options.is_empty()).then_some(serde_json::Value::Object(options))
+}
+
+/// One bundle to make.
+struct Job {
+    /// The page, for the progress bar and messages.
+    page: String,
+    runtime: Runtime,
+    entry: BundleEntry,
+    /// Globs exempt from the dynamic-code check (Edge only).
+    allow_dynamic: Vec<String>,
+}
+
+/// The job for `route` (one that [`is_bundled`]); `next_config` is for the adapter.
+fn route_job(root: &Path, route: &Route, next_config: Option<&serde_json::Value>) -> Job {
+    let file = root.join(&route.file);
+    let (entry, allow_dynamic) = match route.runtime {
+        Runtime::Edge => (
+            BundleEntry {
+                file,
+                wrap: Wrap::ApiRoute {
+                    page: route.page.clone(),
+                },
+                next_config: next_config.cloned(),
+            },
+            allow_dynamic_globs(route.info.config.as_ref()),
+        ),
+        Runtime::Nodejs => (BundleEntry::file(file), Vec::new()),
+    };
+    Job {
+        page: route.page.clone(),
+        runtime: route.runtime,
+        entry,
+        allow_dynamic,
+    }
+}
+
+/// `config.unstable_allowDynamic` of an Edge API route: a glob or a list of them.
+fn allow_dynamic_globs(config: Option<&serde_json::Value>) -> Vec<String> {
+    match config.and_then(|config| config.get("unstable_allowDynamic")) {
+        Some(serde_json::Value::String(glob)) => vec![glob.clone()],
+        Some(serde_json::Value::Array(globs)) => globs
+            .iter()
+            .filter_map(|glob| glob.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn middleware_job(
+    root: &Path,
+    middleware: &Middleware,
+    next_config: Option<&serde_json::Value>,
+) -> Job {
+    Job {
+        page: middleware.page(),
+        runtime: middleware.runtime,
+        entry: BundleEntry {
+            file: root.join(&middleware.file),
+            wrap: Wrap::Middleware {
+                page: middleware.page(),
+            },
+            next_config: next_config.cloned(),
+        },
+        allow_dynamic: middleware.allow_dynamic.clone(),
+    }
+}
+
+/// A bundle that was made: where it goes and its sizes.
+struct Made {
+    /// Relative to the output directory.
+    relative: String,
+    size: u64,
+    gzip_size: u64,
+}
+
+/// What the build collects while it looks at the bundles.
+struct Collected<'o> {
+    root: &'o Path,
+    options: &'o BuildOptions,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// Bundle files to write, relative to the output directory, with their code.
+    files: Vec<(String, String)>,
+    hasher: BuildIdHasher,
+}
+
+impl Collected<'_> {
+    /// Sorts `bundle`'s diagnostics, checks its size, and queues it as `relative`.
+    fn add(
+        &mut self,
+        bundle: RouteBundle,
+        job: &Job,
+        file: &Path,
+        relative: String,
+    ) -> Option<Made> {
+        let RouteBundle { code, diagnostics } = bundle;
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors.push(diagnostic),
+                Severity::Warning => self.warnings.push(diagnostic),
+            }
+        }
+        let code = code?;
+        let size = code.len() as u64;
+        let gzip_size = gzip_size(code.as_bytes());
+        // Node.js bundles have no limit of their own; their size is only shown.
+        if job.runtime == Runtime::Edge && gzip_size > self.options.edge_size_limit_gzip {
+            self.errors.push(Diagnostic {
+                severity: Severity::Error,
+                file: display_path(self.root, &self.root.join(file)),
+                line: None,
+                column: None,
+                message: size_limit_error(&job.page, gzip_size, self.options.edge_size_limit_gzip),
+            });
+        }
+        self.hasher.add(code.as_bytes());
+        self.files.push((relative.clone(), code));
+        Some(Made {
+            relative,
+            size,
+            gzip_size,
+        })
+    }
+}
+
+/// [`build`] with the middleware, if the app has one, and the app's config, if known (the
+/// adapter builds `request.nextUrl` with its `basePath`, `i18n` and `trailingSlash`).
+pub(crate) fn build_app(
+    root: &Path,
+    routes: &[Route],
+    middleware: Option<&Middleware>,
+    config: Option<&NextConfig>,
+    options: &BuildOptions,
+) -> Result<BuildOutput, BuildError> {
     // Canonical, because the bundler reports module ids with symlinks resolved.
     let root = fs::canonicalize(root).map_err(BuildError::io("read the app directory", root))?;
-    let bundled: Vec<&Route> = routes.iter().filter(|route| is_bundled(route)).collect();
-    let progress = Progress::new(options.progress, bundled.len());
-    let bundles = block_on(bundle_all(&root, &bundled, &progress));
+    let next_config = config.and_then(adapter_config);
+    let mut jobs: Vec<Job> = routes
+        .iter()
+        .filter(|route| is_bundled(route))
+        .map(|route| route_job(&root, route, next_config.as_ref()))
+        .collect();
+    jobs.extend(
+        middleware.map(|middleware| middleware_job(&root, middleware, next_config.as_ref())),
+    );
+    let progress = Progress::new(options.progress, jobs.len());
+    let bundles = block_on(bundle_all(&root, &jobs, &progress));
     progress.clear();
     let bundles = bundles?;
 
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut collected = Collected {
+        root: &root,
+        options,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        files: Vec::new(),
+        hasher: BuildIdHasher::new(),
+    };
     let mut entries = Vec::new();
-    // Bundle files to write, relative to the output directory, with their code.
-    let mut files = Vec::new();
-    let mut hasher = BuildIdHasher::new();
-    let mut bundles = bundles.into_iter();
+    let mut bundles = bundles.into_iter().zip(&jobs);
     for route in routes {
-        hasher.add(route.page.as_bytes());
+        collected.hasher.add(route.page.as_bytes());
         let mut entry = ManifestRoute {
             route: route.clone(),
             bundle: None,
@@ -106,45 +285,41 @@ pub fn build(
             gzip_size: 0,
         };
         if is_bundled(route) {
-            let RouteBundle { code, diagnostics } =
-                bundles.next().expect("one bundle per bundled route");
-            for diagnostic in diagnostics {
-                match diagnostic.severity {
-                    Severity::Error => errors.push(diagnostic),
-                    Severity::Warning => warnings.push(diagnostic),
-                }
-            }
-            if let Some(code) = code {
-                entry.size = code.len() as u64;
-                entry.gzip_size = gzip_size(code.as_bytes());
-                // Node.js bundles have no limit of their own; their size is only shown.
-                let over_limit = route.runtime == Runtime::Edge
-                    && entry.gzip_size > options.edge_size_limit_gzip;
-                if over_limit {
-                    errors.push(Diagnostic {
-                        severity: Severity::Error,
-                        file: display_path(&root, &root.join(&route.file)),
-                        line: None,
-                        column: None,
-                        message: size_limit_error(
-                            &route.page,
-                            entry.gzip_size,
-                            options.edge_size_limit_gzip,
-                        ),
-                    });
-                }
-                hasher.add(code.as_bytes());
-                let relative = format!(
-                    "{}/{}",
-                    runtime_dir(route.runtime),
-                    bundle_file_name(&route.page)
-                );
-                entry.bundle = Some(relative.clone());
-                files.push((relative, code));
+            let (bundle, job) = bundles.next().expect("one bundle per bundled route");
+            let relative = format!(
+                "{}/{}",
+                runtime_dir(route.runtime),
+                bundle_file_name(&route.page)
+            );
+            if let Some(made) = collected.add(bundle, job, &route.file, relative) {
+                entry.bundle = Some(made.relative);
+                entry.size = made.size;
+                entry.gzip_size = made.gzip_size;
             }
         }
         entries.push(entry);
     }
+    let mut manifest_middleware = None;
+    if let Some(middleware) = middleware {
+        let (bundle, job) = bundles.next().expect("a bundle for the middleware");
+        collected.hasher.add(job.page.as_bytes());
+        let relative = format!("{}/{MIDDLEWARE_BUNDLE}", runtime_dir(middleware.runtime));
+        if let Some(made) = collected.add(bundle, job, &middleware.file, relative) {
+            manifest_middleware = Some(ManifestMiddleware {
+                middleware: middleware.clone(),
+                bundle: made.relative,
+                size: made.size,
+                gzip_size: made.gzip_size,
+            });
+        }
+    }
+    let Collected {
+        errors,
+        warnings,
+        files,
+        hasher,
+        ..
+    } = collected;
     if !errors.is_empty() {
         return Err(BuildError::Failed { errors, warnings });
     }
@@ -152,7 +327,7 @@ pub fn build(
     let manifest = Manifest {
         build_id: hasher.finish(),
         routes: entries,
-        middleware: None,
+        middleware: manifest_middleware,
     };
     write_output(&options.out_dir, files, &manifest)?;
     Ok(BuildOutput { manifest, warnings })
@@ -200,26 +375,27 @@ fn bundle_file_name(page: &str) -> String {
     }
 }
 
-/// Bundles each route concurrently; the results are in `routes` order.
+/// Makes each bundle concurrently; the results are in `jobs` order.
 async fn bundle_all(
     root: &Path,
-    routes: &[&Route],
+    jobs: &[Job],
     progress: &Progress,
 ) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
-    for (index, route) in routes.iter().enumerate() {
-        let (root, entry) = (root.to_path_buf(), root.join(&route.file));
-        let (progress, page, runtime) = (progress.clone(), route.page.clone(), route.runtime);
+    for (index, job) in jobs.iter().enumerate() {
+        let (root, entry) = (root.to_path_buf(), job.entry.clone());
+        let (progress, page, runtime) = (progress.clone(), job.page.clone(), job.runtime);
+        let allow_dynamic = job.allow_dynamic.clone();
         tasks.spawn(async move {
             let bundle = match runtime {
-                Runtime::Edge => bundle_edge_entry(root, entry).await,
+                Runtime::Edge => bundle_edge_entry(root, entry, allow_dynamic).await,
                 Runtime::Nodejs => bundle_node_entry(root, entry).await,
             };
             progress.finished(&page);
             (index, bundle)
         });
     }
-    let mut bundles: Vec<Option<RouteBundle>> = routes.iter().map(|_| None).collect();
+    let mut bundles: Vec<Option<RouteBundle>> = jobs.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (index, bundle) = joined.map_err(|error| BuildError::Internal(error.to_string()))?;
         bundles[index] = Some(bundle?);

@@ -16,7 +16,8 @@ use switchyard_app::{Diagnostic, Severity};
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
 use crate::location::display_path;
-use crate::rolldown_diagnostics::convert;
+use crate::rolldown_diagnostics::{convert, module_not_found};
+use crate::virtual_modules::BundleEntry;
 
 /// What bundling one entry produced.
 #[derive(Debug)]
@@ -36,10 +37,10 @@ impl RouteBundle {
     }
 }
 
-/// The options every target starts from: `entry` (absolute) of the app at `root`
-/// (absolute, canonical) as one output file with the entry's exports as named exports, and
+/// The options every target starts from: `entry` of the app at `root` (absolute, canonical)
+/// as one output file with the entry's exports as named exports, and
 /// `process.env.NEXT_RUNTIME` replaced with `next_runtime`.
-pub(crate) fn base_options(root: &Path, entry: &Path, next_runtime: &str) -> BundlerOptions {
+pub(crate) fn base_options(root: &Path, entry: &BundleEntry, next_runtime: &str) -> BundlerOptions {
     let mut define = FxIndexMap::default();
     define.insert(
         "process.env.NEXT_RUNTIME".to_string(),
@@ -50,7 +51,7 @@ pub(crate) fn base_options(root: &Path, entry: &Path, next_runtime: &str) -> Bun
     BundlerOptions {
         input: Some(vec![InputItem {
             name: Some("route".to_string()),
-            import: entry.to_string_lossy().into_owned(),
+            import: entry.input(),
         }]),
         cwd: Some(root.to_path_buf()),
         // The chunk is never written by rolldown; placing it in the app root makes the source
@@ -75,22 +76,35 @@ pub(crate) struct Generated {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Bundles `entry` (absolute) of the app at `root` (absolute, canonical) with `options`
-/// and `plugin`, which records the imports it sees in `imports`.
+/// Bundles `entry` of the app at `root` (absolute, canonical) with `options` and `plugin`,
+/// which records the imports it sees in `imports`.
 pub(crate) async fn generate(
     root: &Path,
-    entry: &Path,
+    entry: &BundleEntry,
     options: BundlerOptions,
     plugin: impl Plugin,
     imports: &SharedImportReport,
 ) -> Result<Generated, BuildError> {
+    let entry_name = display_path(root, &entry.file);
+    // Checked here because a generated entry would report the file as its own import.
+    if !entry.file.is_file() {
+        return Ok(Generated {
+            chunk: None,
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                message: module_not_found(&entry_name.to_string_lossy()),
+                file: entry_name,
+                line: None,
+                column: None,
+            }],
+        });
+    }
     let mut bundler = Bundler::with_plugins(options, vec![Arc::new(plugin)])
         .map_err(|errors| BuildError::Internal(errors.to_string()))?;
     let result = bundler.generate().await;
     // Closing only runs plugin `closeBundle` hooks; ours have none, so its result adds nothing.
     let _ = bundler.close().await;
 
-    let entry_name = display_path(root, entry);
     let mut diagnostics = imports.lock().unresolved_errors(root);
     let chunk = match result {
         Err(errors) => {

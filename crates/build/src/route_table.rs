@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use switchyard_app::Runtime;
 
-use crate::manifest::{Manifest, ManifestRoute};
+use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute};
 use crate::size::format_bytes;
 
 /// Legend rows: the runtime label and what it means.
@@ -21,12 +21,15 @@ const LEGEND: [(&str, &str); 2] = [
 ];
 
 /// The route table for `manifest`: one row per route with a tree glyph, the route, its
-/// runtime, and the size and gzip size of its bundle (`-` without one), then a legend.
+/// runtime, and the size and gzip size of its bundle (`-` without one); the middleware's
+/// row (`ƒ Middleware` or `ƒ Proxy`, as `next build` prints it) below them; then a legend.
 pub fn route_table(manifest: &Manifest) -> String {
     let rows: Vec<[String; 4]> = manifest.routes.iter().map(row).collect();
+    let middleware = manifest.middleware.as_ref().map(middleware_row);
     let headers = ["Route (pages)", "Runtime", "Size", "Gzip"];
     let width = |column: usize| {
         rows.iter()
+            .chain(&middleware)
             .map(|row| row[column].chars().count())
             .chain([headers[column].chars().count()])
             .max()
@@ -64,6 +67,21 @@ pub fn route_table(manifest: &Manifest) -> String {
         );
     }
     table.push('\n');
+    if let Some(row) = middleware {
+        let _ = writeln!(
+            table,
+            "ƒ {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        );
+        table.push('\n');
+    }
     let label_width = LEGEND
         .iter()
         .map(|(label, _)| label.len())
@@ -85,11 +103,24 @@ fn glyph(index: usize, count: usize) -> char {
     }
 }
 
-fn row(entry: &ManifestRoute) -> [String; 4] {
-    let runtime = match entry.route.runtime {
+fn runtime_label(runtime: Runtime) -> &'static str {
+    match runtime {
         Runtime::Edge => "Edge",
         Runtime::Nodejs => "Node",
-    };
+    }
+}
+
+fn middleware_row(entry: &ManifestMiddleware) -> [String; 4] {
+    [
+        entry.middleware.kind.title().to_string(),
+        runtime_label(entry.middleware.runtime).to_string(),
+        format_bytes(entry.size),
+        format_bytes(entry.gzip_size),
+    ]
+}
+
+fn row(entry: &ManifestRoute) -> [String; 4] {
+    let runtime = runtime_label(entry.route.runtime);
     let (size, gzip) = if entry.bundle.is_some() {
         (format_bytes(entry.size), format_bytes(entry.gzip_size))
     } else {
@@ -142,6 +173,50 @@ Node  runs in a Node.js worker process; sizes are its bundle's, without the pack
 requires from node_modules
 ";
         assert_eq!(route_table(&manifest), expected);
+    }
+
+    #[test]
+    fn the_middleware_gets_its_own_row() {
+        let middleware: switchyard_app::Middleware = serde_json::from_value(serde_json::json!({
+            "file": "middleware.ts",
+            "kind": "middleware",
+            "runtime": "edge",
+            "matchers": [],
+        }))
+        .unwrap();
+        let manifest = Manifest {
+            build_id: "x".to_string(),
+            routes: vec![
+                entry("/", Runtime::Nodejs, None),
+                entry("/api/hello", Runtime::Nodejs, Some((1_234, 567))),
+            ],
+            middleware: Some(ManifestMiddleware {
+                middleware,
+                bundle: "edge/middleware.js".to_string(),
+                size: 25_400,
+                gzip_size: 8_100,
+            }),
+        };
+        let expected = "  \
+              Route (pages)  Runtime     Size    Gzip
+┌ /              Node           -       -
+└ /api/hello     Node     1.23 kB   567 B
+
+ƒ Middleware     Edge     25.4 kB  8.1 kB
+
+";
+        let table = route_table(&manifest);
+        assert!(table.starts_with(expected), "{table}");
+        let mut proxy = manifest;
+        if let Some(entry) = proxy.middleware.as_mut() {
+            entry.middleware.kind = switchyard_app::MiddlewareKind::Proxy;
+            entry.middleware.runtime = Runtime::Nodejs;
+        }
+        assert!(
+            route_table(&proxy).contains("ƒ Proxy          Node     25.4 kB"),
+            "{}",
+            route_table(&proxy)
+        );
     }
 
     #[test]

@@ -107,10 +107,24 @@ async fn start(
     )?;
     let event = internals.new_fetch_event(&js_request)?;
     let undefined = context.ctx.undefined();
-    let returned = context
-        .handler
-        .call(&undefined, &[js_request.into(), event.clone().into()])?;
-    let response = settled(context, promise::settle(&context.ctx, returned)?).await?;
+    let (on_fulfilled, on_rejected, outcome) = promise::reactions(&context.ctx);
+    context.invoke.call(
+        &undefined,
+        &[
+            context.handler.clone().into(),
+            js_request.into(),
+            event.clone().into(),
+            on_fulfilled.into(),
+            on_rejected.into(),
+        ],
+    )?;
+    let response = match settled(context, outcome).await {
+        // Nothing can settle the promise any more (the collector took its reactions): it is
+        // a handler that never responds, so it waits for the response timeout like one.
+        Err(Unsettled::Dropped) => std::future::pending().await,
+        Err(Unsettled::Failed(error)) => return Err(error),
+        Ok(response) => response,
+    };
     let parts = internals.read_response(&response)?;
     let head = Head {
         status: parts.status,
@@ -123,18 +137,41 @@ async fn start(
 async fn settled(
     context: &RouteContext,
     receiver: oneshot::Receiver<Settled>,
-) -> Result<Value, JsError> {
+) -> Result<Value, Unsettled> {
     tokio::select! {
         outcome = receiver => match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(reason)) => Err(reason.to_error()),
-            Err(_) => Err(JsError::Thrown {
-                name: "Error".into(),
-                message: "A promise was dropped before it settled.".into(),
-                stack: None,
-            }),
+            Ok(Err(reason)) => Err(reason.to_error().into()),
+            Err(_) => Err(Unsettled::Dropped),
         },
-        _ = context.poisoned() => Err(JsError::Terminated),
+        _ = context.poisoned() => Err(JsError::Terminated.into()),
+    }
+}
+
+/// Why awaiting a promise gave no value.
+enum Unsettled {
+    /// It rejected, or the context died.
+    Failed(JsError),
+    /// It can never settle: its reactions were garbage-collected.
+    Dropped,
+}
+
+impl From<JsError> for Unsettled {
+    fn from(error: JsError) -> Self {
+        Unsettled::Failed(error)
+    }
+}
+
+impl Unsettled {
+    fn into_error(self) -> JsError {
+        match self {
+            Unsettled::Failed(error) => error,
+            Unsettled::Dropped => JsError::Thrown {
+                name: "Error".into(),
+                message: "The promise can never settle: nothing references it any more.".into(),
+                stack: None,
+            },
+        }
     }
 }
 
@@ -153,7 +190,9 @@ async fn pump(
             .read_chunk(reader)
             .and_then(|pending| promise::settle(&context.ctx, pending));
         let chunk = match next {
-            Ok(receiver) => settled(context, receiver).await,
+            Ok(receiver) => settled(context, receiver)
+                .await
+                .map_err(Unsettled::into_error),
             Err(error) => Err(error),
         };
         let chunk = match chunk {
@@ -201,7 +240,10 @@ async fn finish_wait_until(context: &RouteContext, page: &str, event: Value) {
         match tokio::time::timeout(WAIT_UNTIL_LIMIT, settled(context, receiver)).await {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => {
-                tracing::error!("{page}: a waitUntil promise rejected: {}", error.detail())
+                tracing::error!(
+                    "{page}: a waitUntil promise rejected: {}",
+                    error.into_error().detail()
+                )
             }
             Err(_) => tracing::warn!("{page}: a waitUntil promise was still pending after 30 s."),
         }

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use switchyard_jsc::{Context, JsError, Value};
+use switchyard_jsc::{Context, JsError, Object, Value};
 use tokio::sync::oneshot;
 
 /// How a promise settled: fulfilled with a value, or rejected with a reason.
@@ -26,6 +26,22 @@ pub fn settle(ctx: &Context, value: Value) -> Result<oneshot::Receiver<Settled>,
             return Ok(rx);
         }
     };
+    let (on_fulfilled, on_rejected) = reactions_into(ctx, tx);
+    then.call(&value, &[on_fulfilled.into(), on_rejected.into()])?;
+    Ok(rx)
+}
+
+/// A pair of reaction functions (fulfilled, rejected) and the receiver they report to.
+///
+/// For callers that attach the reactions inside the same call that creates the promise, so
+/// that a promise rejected at once never counts as an unhandled rejection.
+pub fn reactions(ctx: &Context) -> (Object, Object, oneshot::Receiver<Settled>) {
+    let (tx, rx) = oneshot::channel();
+    let (on_fulfilled, on_rejected) = reactions_into(ctx, tx);
+    (on_fulfilled, on_rejected, rx)
+}
+
+fn reactions_into(ctx: &Context, tx: oneshot::Sender<Settled>) -> (Object, Object) {
     let slot = Rc::new(RefCell::new(Some(tx)));
     let fulfil_slot = slot.clone();
     let on_fulfilled = ctx.function(move |ctx, _, args| {
@@ -43,6 +59,5 @@ pub fn settle(ctx: &Context, value: Value) -> Result<oneshot::Receiver<Settled>,
         }
         Ok(ctx.undefined())
     });
-    then.call(&value, &[on_fulfilled.into(), on_rejected.into()])?;
-    Ok(rx)
+    (on_fulfilled, on_rejected)
 }

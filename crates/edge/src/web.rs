@@ -6,7 +6,7 @@
 //! `TextDecoder`, `atob`, `btoa`, `ReadableStream`, `ReadableStreamDefaultReader`, `console`,
 //! the timers, `queueMicrotask`, `performance`, `crypto` (`getRandomValues`, `randomUUID`),
 //! `structuredClone`, `DOMException`, `Event`, `EventTarget`, `AbortController`,
-//! `AbortSignal`, `self`, `EdgeRuntime` and the `process` polyfill.
+//! `AbortSignal`, `URLPattern`, `self`, `EdgeRuntime` and the `process` polyfill.
 //!
 //! One module per API family, each a `.js` file (the object model) next to a `.rs` file (its
 //! host functions and tests). Every `.js` file is a function expression
@@ -17,9 +17,9 @@
 //! in [`Internals`], which holds the hidden JS helpers.
 //!
 //! Modules a request may never touch (`DOMException`, encoding, `crypto`, abort, `console`,
-//! `URL`, streams, `structuredClone`) are *lazy*: their globals start as configurable
-//! accessors that evaluate the module on first access and then turn into ordinary data
-//! properties (`prelude.js`). This keeps [`install`] near 1 ms; the first use of such a
+//! `URL`, `URLPattern`, streams, `structuredClone`) are *lazy*: their globals start as
+//! configurable accessors that evaluate the module on first access and then turn into ordinary
+//! data properties (`prelude.js`). This keeps [`install`] near 1 ms; the first use of such a
 //! global in a context pays 0.05–0.3 ms once. Lazy loading evaluates our own sources through
 //! the C API, so it works in contexts where `eval` is disabled.
 //!
@@ -56,7 +56,7 @@
 //!
 //! `fetch`, `Blob`, `File`, `FormData` (`blob()`/`formData()` reject), `WritableStream`,
 //! `TransformStream`, `TextEncoderStream`/`TextDecoderStream`, `pipeTo`/`pipeThrough`, BYOB
-//! readers, `crypto.subtle`, `URLPattern`, `WebSocket`, `AsyncLocalStorage`, `setImmediate`.
+//! readers, `crypto.subtle`, `WebSocket`, `AsyncLocalStorage`, `setImmediate`.
 
 use std::rc::Rc;
 
@@ -75,6 +75,7 @@ mod streams;
 mod structured_clone;
 mod timers;
 mod url;
+mod url_pattern;
 
 #[cfg(test)]
 mod testing;
@@ -133,7 +134,7 @@ const fn module(name: &'static str, source: &'static str, lazy: bool) -> Module 
 }
 
 /// The JS modules, in evaluation order (each may use what the earlier ones put in `$`).
-pub(crate) const MODULES: [Module; 14] = [
+pub(crate) const MODULES: [Module; 15] = [
     module("prelude", include_str!("web/prelude.js"), false),
     module("events", events::SOURCE, false),
     module("timers", timers::SOURCE, false),
@@ -146,6 +147,7 @@ pub(crate) const MODULES: [Module; 14] = [
     module("abort", abort::SOURCE, true),
     module("console", console::SOURCE, true),
     module("url", url::SOURCE, true),
+    module("url_pattern", url_pattern::SOURCE, true),
     module("streams", streams::SOURCE, true),
     module("structured_clone", structured_clone::SOURCE, true),
 ];
@@ -181,6 +183,7 @@ pub fn install(ctx: &Context, options: &WebOptions) -> Result<Internals, JsError
     console::install_host(ctx, &host, options.console.clone())?;
     encoding::install_host(ctx, &host)?;
     url::install_host(ctx, &host)?;
+    url_pattern::install_host(ctx, &host)?;
     crypto::install_host(ctx, &host)?;
     process::install_host(ctx, &host, &options.env)?;
 

@@ -14,6 +14,8 @@
  *   x-switchyard-page    the route's page path (`/api/items/[id]`)
  *   x-switchyard-bundle  its CommonJS bundle, relative to SWITCHYARD_OUT_DIR
  *   x-switchyard-params  encodeURIComponent(JSON.stringify(params))
+ *   x-switchyard-kind    `middleware` for a fetch-style handler (Web Request in, Response out)
+ *   x-switchyard-url     with `middleware`: the request's absolute URL, percent-encoded
  * The route's handler then runs with Next.js's API helpers on `req` and `res` (see
  * nextjs-runtime-behaviour.md §4 and next's server/api-utils), and whatever it writes streams back.
  *
@@ -32,7 +34,9 @@ const HEALTH_PATH = '/__switchyard/health'
 const PAGE_HEADER = 'x-switchyard-page'
 const BUNDLE_HEADER = 'x-switchyard-bundle'
 const PARAMS_HEADER = 'x-switchyard-params'
-const INTERNAL_HEADERS = new Set([PAGE_HEADER, BUNDLE_HEADER, PARAMS_HEADER])
+const KIND_HEADER = 'x-switchyard-kind'
+const URL_HEADER = 'x-switchyard-url'
+const INTERNAL_HEADERS = new Set([PAGE_HEADER, BUNDLE_HEADER, PARAMS_HEADER, KIND_HEADER, URL_HEADER])
 
 const DEFAULT_BODY_LIMIT = '1mb'
 const RESPONSE_LIMIT_DEFAULT = 4 * 1024 * 1024
@@ -655,14 +659,18 @@ function takeInternalHeaders(req) {
     page: decodeLiteral(headers[PAGE_HEADER]),
     bundle: decodeLiteral(headers[BUNDLE_HEADER]),
     params: headers[PARAMS_HEADER],
+    kind: headers[KIND_HEADER],
+    url: decodeLiteral(headers[URL_HEADER]),
   }
   delete headers[PAGE_HEADER]
   delete headers[BUNDLE_HEADER]
   delete headers[PARAMS_HEADER]
+  delete headers[KIND_HEADER]
+  delete headers[URL_HEADER]
   const raw = req.rawHeaders
   for (let i = raw.length - 2; i >= 0; i -= 2) {
     const name = raw[i]
-    if (name.length >= 17 && INTERNAL_HEADERS.has(name.toLowerCase())) raw.splice(i, 2)
+    if (name.length >= 16 && INTERNAL_HEADERS.has(name.toLowerCase())) raw.splice(i, 2)
   }
   return target
 }
@@ -696,8 +704,56 @@ function createRequestListener(outDir) {
       sendError(res, 500, 'Internal Server Error')
       return
     }
-    runApiRoute(req, res, route, params)
+    if (target.kind === 'middleware') {
+      runFetchHandler(req, res, route, target.url)
+    } else {
+      runApiRoute(req, res, route, params)
+    }
   }
+}
+
+/**
+ * Middleware on Node.js: the bundle's default export is Next's adapter, which takes a Web
+ * Request and returns a Response carrying the `x-middleware-*` headers the server acts on.
+ */
+async function runFetchHandler(req, res, route, url) {
+  try {
+    const request = new Request(url, {
+      method: req.method,
+      headers: webHeaders(req.rawHeaders),
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : await readAll(req),
+    })
+    const pending = []
+    const response = await route.handler(request, { waitUntil: (promise) => pending.push(promise) })
+    res.statusCode = response.status
+    for (const [name, value] of response.headers) {
+      if (name !== 'set-cookie') res.setHeader(name, value)
+    }
+    const cookies = response.headers.getSetCookie()
+    if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+    if (response.body) {
+      for await (const chunk of response.body) res.write(chunk)
+    }
+    res.end()
+    // waitUntil work goes on after the response, as on Edge.
+    for (const promise of pending) {
+      Promise.resolve(promise).catch((err) => logError('A waitUntil promise rejected:', err))
+    }
+  } catch (err) {
+    failRequest(res, err)
+  }
+}
+
+function webHeaders(rawHeaders) {
+  const headers = new Headers()
+  for (let i = 0; i < rawHeaders.length; i += 2) headers.append(rawHeaders[i], rawHeaders[i + 1])
+  return headers
+}
+
+async function readAll(stream) {
+  const chunks = []
+  for await (const chunk of stream) chunks.push(chunk)
+  return Buffer.concat(chunks)
 }
 
 /** Next's apiResolver: query, body, the response limit, then the handler; never rejects. */

@@ -4,14 +4,15 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use http_body_util::{Either, Empty};
+use http_body_util::{Either, Full};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::UnixStream;
 
-/// The request body sent to a worker: the client's, streamed, or none (health checks).
-pub type WorkerBody = Either<Incoming, Empty<Bytes>>;
+/// The request body sent to a worker: the client's, streamed, or bytes already read (for
+/// middleware, whose request body the route reads again; empty for health checks).
+pub type WorkerBody = Either<Incoming, Full<Bytes>>;
 
 /// More idle connections than this are closed instead of kept.
 const MAX_IDLE: usize = 128;

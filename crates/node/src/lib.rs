@@ -12,5 +12,5 @@ mod version;
 mod worker;
 
 pub use error::{DispatchError, StartError};
-pub use pool::{NodeOptions, NodePool, NodeRequest};
+pub use pool::{NodeBody, NodeOptions, NodePool, NodeRequest};
 pub use version::MINIMUM_MAJOR;

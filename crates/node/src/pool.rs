@@ -17,8 +17,8 @@ use crate::worker::{self, InFlight, Slot, Supervision};
 /// The worker script, shipped inside the binary and written to a private folder at start.
 const WORKER_SCRIPT: &str = include_str!("../js/worker.js");
 
-/// How long a request waits for a worker when all are restarting.
-const WAIT_FOR_WORKER: Duration = Duration::from_secs(5);
+/// How long a request waits for a worker when none is ready (starting or restarting).
+const WAIT_FOR_WORKER: Duration = Duration::from_secs(10);
 
 /// Settings of the Node.js runtime.
 #[derive(Debug, Clone)]
@@ -51,16 +51,29 @@ impl NodeOptions {
     }
 }
 
-/// A request for a Node.js route: which bundle, which params, and the client's request.
+/// A request for a Node.js route or middleware: which bundle, which params, the request.
 pub struct NodeRequest {
-    /// The route's page path (`/api/items/[id]`).
+    /// The route's page path (`/api/items/[id]`, `/middleware`).
     pub page: String,
     /// The bundle, relative to the output folder.
     pub bundle: String,
     /// The dynamic params as a JSON object.
     pub params_json: String,
-    /// The client's request; its body is streamed to the worker.
-    pub request: Request<Incoming>,
+    /// For middleware: the request's absolute URL. The worker then calls the bundle's default
+    /// export with a Web Request and writes back the Response it returns.
+    pub middleware_url: Option<String>,
+    /// The client's request head.
+    pub head: http::request::Parts,
+    /// The body: the client's, streamed, or bytes already read.
+    pub body: NodeBody,
+}
+
+/// A request body for a worker.
+pub enum NodeBody {
+    /// Streamed from the client as it arrives.
+    Stream(Incoming),
+    /// Already read (middleware runs before the route, which reads the same bytes again).
+    Bytes(bytes::Bytes),
 }
 
 /// Running Node.js workers.
@@ -73,8 +86,7 @@ pub struct NodePool {
 }
 
 impl NodePool {
-    /// Checks `node`, writes the worker script and starts the workers; returns once every
-    /// worker is ready (or failed to start once, which the supervisor then retries).
+    /// Checks `node`, writes the worker script and starts the workers in the background.
     pub async fn start(options: NodeOptions) -> Result<Self, StartError> {
         let version = version::check(&options.node).await?;
         let dir = tempfile::Builder::new()
@@ -106,18 +118,25 @@ impl NodePool {
             slots.push(slot);
             first_ready.push(ready);
         }
-        for ready in first_ready {
-            if tokio::time::timeout(ready_timeout, ready.notified())
-                .await
-                .is_err()
-            {
-                let _ = shutdown.send(true);
-                return Err(StartError::NotReady {
-                    seconds: ready_timeout.as_secs(),
-                });
+        // The server answers Edge routes and files while Node boots; Node requests wait in
+        // `pick` for the first ready worker.
+        tokio::spawn(async move {
+            for ready in first_ready {
+                if tokio::time::timeout(ready_timeout, ready.notified())
+                    .await
+                    .is_err()
+                {
+                    tracing::error!(
+                        "{}",
+                        StartError::NotReady {
+                            seconds: ready_timeout.as_secs()
+                        }
+                    );
+                    return;
+                }
             }
-        }
-        tracing::info!("Started {count} Node.js worker(s) with Node.js {version}.");
+            tracing::info!("Started {count} Node.js worker(s) with Node.js {version}.");
+        });
         Ok(Self {
             slots,
             became_ready,
@@ -177,15 +196,19 @@ impl Drop for NodePool {
 
 /// The client's request with the route's internal headers added and hop-by-hop ones removed.
 fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
-    let (mut parts, body) = request.request.into_parts();
+    let mut parts = request.head;
     for hop in HOP_BY_HOP {
         parts.headers.remove(*hop);
     }
-    let internal = [
+    let mut internal = vec![
         ("x-switchyard-page", request.page.as_str()),
         ("x-switchyard-bundle", request.bundle.as_str()),
         ("x-switchyard-params", request.params_json.as_str()),
     ];
+    if let Some(url) = &request.middleware_url {
+        internal.push(("x-switchyard-kind", "middleware"));
+        internal.push(("x-switchyard-url", url));
+    }
     for (name, value) in internal {
         let value = HeaderValue::from_str(&encode_header(value))
             .unwrap_or_else(|_| HeaderValue::from_static(""));
@@ -196,7 +219,16 @@ fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
         parts.uri = path.into();
     }
     parts.version = http::Version::HTTP_11;
-    Request::from_parts(parts, Either::Left(body))
+    let body = match request.body {
+        NodeBody::Stream(body) => Either::Left(body),
+        NodeBody::Bytes(bytes) => {
+            parts
+                .headers
+                .insert(http::header::CONTENT_LENGTH, bytes.len().into());
+            Either::Right(http_body_util::Full::new(bytes))
+        }
+    };
+    Request::from_parts(parts, body)
 }
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Method, Request};
-use http_body_util::{BodyExt, Either, Empty};
+use http_body_util::{BodyExt, Either, Full};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{Notify, watch};
@@ -267,7 +267,7 @@ async fn health_check(live: &Live) -> bool {
         .method(Method::GET)
         .uri(HEALTH_PATH)
         .header(http::header::HOST, "switchyard-worker")
-        .body(Either::Right(Empty::<Bytes>::new()));
+        .body(Either::Right(Full::new(Bytes::new())));
     let Ok(request) = request else {
         return false;
     };

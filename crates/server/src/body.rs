@@ -17,11 +17,12 @@ pub enum Body {
     Full(Option<Bytes>),
     /// Chunks as they arrive; an error aborts the response mid-way.
     Channel(mpsc::Receiver<Result<Bytes, StreamError>>),
-    /// A Node.js worker's response body, passed through as it streams.
-    Node {
-        /// The route's page path, for errors.
-        page: String,
-        /// The worker's body.
+    /// A body from another HTTP server (a Node.js worker, a proxied origin), passed through
+    /// as it streams.
+    Upstream {
+        /// Who sends it (a page path or a URL), for errors.
+        source: String,
+        /// The upstream body.
         body: Incoming,
     },
 }
@@ -47,11 +48,11 @@ impl HttpBody for Body {
             Body::Channel(receiver) => receiver
                 .poll_recv(cx)
                 .map(|chunk| chunk.map(|result| result.map(Frame::data))),
-            Body::Node { page, body } => Pin::new(body).poll_frame(cx).map(|frame| {
+            Body::Upstream { source, body } => Pin::new(body).poll_frame(cx).map(|frame| {
                 frame.map(|result| {
                     result.map_err(|error| StreamError {
-                        page: page.clone(),
-                        detail: format!("the Node.js worker's response broke off: {error}"),
+                        page: source.clone(),
+                        detail: format!("the upstream response broke off: {error}"),
                     })
                 })
             }),
@@ -63,7 +64,7 @@ impl HttpBody for Body {
             Body::Empty => true,
             Body::Full(chunk) => chunk.is_none(),
             Body::Channel(_) => false,
-            Body::Node { body, .. } => body.is_end_stream(),
+            Body::Upstream { body, .. } => body.is_end_stream(),
         }
     }
 
@@ -73,7 +74,7 @@ impl HttpBody for Body {
             Body::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             Body::Full(None) => SizeHint::with_exact(0),
             Body::Channel(_) => SizeHint::default(),
-            Body::Node { body, .. } => body.size_hint(),
+            Body::Upstream { body, .. } => body.size_hint(),
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum ServerError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// The middleware in the manifest cannot be used.
+    #[error("{0}")]
+    Middleware(String),
     /// The Node.js workers could not start.
     #[error(transparent)]
     Node(#[from] switchyard_node::StartError),

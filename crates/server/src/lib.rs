@@ -2,7 +2,10 @@
 
 mod body;
 mod error;
+mod middleware;
+mod middleware_run;
 mod options;
+mod proxy;
 mod server;
 mod service;
 mod state;

@@ -3,17 +3,26 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use http::request::Parts;
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body::Body as _;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use switchyard_app::{ParamValue, Params, Route, RouteKind, Runtime};
 use switchyard_edge::{EdgeBody, EdgeError, EdgeRequest};
-use switchyard_node::{DispatchError, NodeRequest};
+use switchyard_node::{DispatchError, NodeBody, NodePool, NodeRequest};
 
 use crate::body::Body;
 use crate::options::ServerOptions;
 use crate::state::AppState;
+
+/// A request body on its way to a route: still streaming, or read already (middleware read it).
+pub enum RouteBody {
+    /// The client's body, not read yet.
+    Stream(Incoming),
+    /// Bytes read before (the route gets the same bytes the middleware saw).
+    Bytes(Bytes),
+}
 
 /// Answers one request. Never fails: every problem becomes a status code and a log line.
 pub async fn handle(
@@ -21,20 +30,36 @@ pub async fn handle(
     options: Arc<ServerOptions>,
     request: Request<Incoming>,
 ) -> Response<Body> {
-    let path = request.uri().path().to_owned();
+    let (head, body) = request.into_parts();
+    if let Some(middleware) = &state.middleware
+        && middleware.matches(head.uri.path(), head.uri.query(), &head.headers)
+    {
+        return crate::middleware_run::run(&state, &options, middleware, head, body).await;
+    }
+    serve(&state, &options, head, RouteBody::Stream(body)).await
+}
+
+/// Public files, then the route table, then the route's runtime.
+pub async fn serve(
+    state: &AppState,
+    options: &ServerOptions,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let path = head.uri.path();
     if let Some(response) = state
         .public
-        .respond(request.method(), &path, request.headers())
+        .respond(&head.method, path, &head.headers)
         .await
     {
         return response;
     }
-    let Some((route, params)) = state.routes.find(&path) else {
+    let Some((route, params)) = state.routes.find(path) else {
         return not_found();
     };
     match (route.kind, route.runtime) {
-        (RouteKind::Api, Runtime::Edge) => edge(&state, &options, route, params, request).await,
-        (RouteKind::Api, Runtime::Nodejs) => node(&state, &options, route, params, request).await,
+        (RouteKind::Api, Runtime::Edge) => edge(state, options, route, params, head, body).await,
+        (RouteKind::Api, Runtime::Nodejs) => node(state, options, route, params, head, body).await,
         (RouteKind::Page, _) => text(
             StatusCode::NOT_IMPLEMENTED,
             "Pages are not rendered yet: Switchyard serves API routes only for now.\n",
@@ -47,7 +72,8 @@ async fn node(
     options: &ServerOptions,
     route: &Route,
     params: Params,
-    request: Request<Incoming>,
+    head: Parts,
+    body: RouteBody,
 ) -> Response<Body> {
     let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(&route.page)) else {
         tracing::error!(
@@ -56,27 +82,43 @@ async fn node(
         );
         return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
     };
+    let body = match body {
+        RouteBody::Stream(body) => NodeBody::Stream(body),
+        RouteBody::Bytes(bytes) => NodeBody::Bytes(bytes),
+    };
     let node_request = NodeRequest {
         page: route.page.clone(),
         bundle: bundle.clone(),
         params_json: params_json(&params),
-        request,
+        middleware_url: None,
+        head,
+        body,
     };
+    node_response(pool, options, &route.page, node_request).await
+}
+
+/// Sends a request to the Node.js workers and turns the outcome into the client's response.
+pub async fn node_response(
+    pool: &NodePool,
+    options: &ServerOptions,
+    page: &str,
+    request: NodeRequest,
+) -> Response<Body> {
     let seconds = options.response_timeout.as_secs();
-    let dispatched = tokio::time::timeout(options.response_timeout, pool.dispatch(node_request));
+    let dispatched = tokio::time::timeout(options.response_timeout, pool.dispatch(request));
     let error = match dispatched.await {
         Ok(Ok(response)) => {
             let (mut parts, body) = response.into_parts();
             for hop in ["connection", "keep-alive", "transfer-encoding"] {
                 parts.headers.remove(hop);
             }
-            let page = route.page.clone();
-            return Response::from_parts(parts, Body::Node { page, body });
+            let source = page.to_owned();
+            return Response::from_parts(parts, Body::Upstream { source, body });
         }
         Ok(Err(error)) => error,
         Err(_) => DispatchError::Timeout { seconds },
     };
-    tracing::error!("{}: {error}", route.page);
+    tracing::error!("{page}: {error}");
     let status = match error {
         DispatchError::WorkerLost => StatusCode::BAD_GATEWAY,
         DispatchError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -85,19 +127,40 @@ async fn node(
     text(status, format!("{error}\n"))
 }
 
-/// The params as the JSON object the Node worker reads.
-fn params_json(params: &Params) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = params
-        .iter()
-        .map(|(name, value)| {
-            let value = match value {
-                ParamValue::One(value) => serde_json::Value::from(value.as_str()),
-                ParamValue::Many(values) => serde_json::Value::from(values.clone()),
-            };
-            (name.clone(), value)
-        })
-        .collect();
-    serde_json::Value::Object(object).to_string()
+/// Reads a body whole, up to `limit` bytes; the error is the response to send instead.
+pub async fn read_body(
+    body: RouteBody,
+    limit: usize,
+    head: &Parts,
+) -> Result<Bytes, Response<Body>> {
+    let body = match body {
+        RouteBody::Bytes(bytes) => return Ok(bytes),
+        RouteBody::Stream(body) => body,
+    };
+    let declared = head
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(payload_too_large(limit));
+    }
+    // Most requests have no body; skip the collector's await for them.
+    if body.is_end_stream() {
+        return Ok(Bytes::new());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            Err(payload_too_large(limit))
+        }
+        Err(error) => {
+            tracing::warn!(
+                "{}: the request body could not be read: {error}",
+                head.uri.path()
+            );
+            Err(text(StatusCode::BAD_REQUEST, "Bad Request"))
+        }
+    }
 }
 
 async fn edge(
@@ -105,7 +168,8 @@ async fn edge(
     options: &ServerOptions,
     route: &Route,
     params: Params,
-    request: Request<Incoming>,
+    head: Parts,
+    body: RouteBody,
 ) -> Response<Body> {
     let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(&route.page)) else {
         tracing::error!(
@@ -114,61 +178,65 @@ async fn edge(
         );
         return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
     };
-    let (parts, body) = request.into_parts();
-    let too_large = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
-        .is_some_and(|length| length > options.edge_body_limit as u64);
-    if too_large {
-        return payload_too_large(options.edge_body_limit);
-    }
-    // Most requests have no body; skip the collector's await for them.
-    let body = if body.is_end_stream() {
-        Bytes::new()
-    } else {
-        match Limited::new(body, options.edge_body_limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                return payload_too_large(options.edge_body_limit);
-            }
-            Err(error) => {
-                tracing::warn!(
-                    "{}: the request body could not be read: {error}",
-                    route.page
-                );
-                return text(StatusCode::BAD_REQUEST, "Bad Request");
-            }
-        }
+    let body = match read_body(body, options.edge_body_limit, &head).await {
+        Ok(body) => body,
+        Err(response) => return response,
     };
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or(&options.authority);
-    let url = absolute_url(host, parts.uri.path(), parts.uri.query(), &params);
-    let headers = parts
+    let request = edge_request(index, &head, body, &params, options);
+    match pool.dispatch(request).await {
+        Ok(response) => {
+            let mut response = edge_response(response);
+            // NextResponse's cookie helpers mark cookies for middleware; a route's are final.
+            response.headers_mut().remove("x-middleware-set-cookie");
+            response
+        }
+        Err(error) => edge_failure(error, options.dev),
+    }
+}
+
+/// The request as the Edge runtime takes it: absolute URL, params merged into the query.
+pub fn edge_request(
+    index: usize,
+    head: &Parts,
+    body: Bytes,
+    params: &Params,
+    options: &ServerOptions,
+) -> EdgeRequest {
+    let url = absolute_url(
+        request_host(head, options),
+        head.uri.path(),
+        head.uri.query(),
+        params,
+    );
+    let headers = head
         .headers
         .iter()
         .filter_map(|(name, value)| {
             Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
         })
         .collect();
-    let has_body = !body.is_empty() || parts.headers.contains_key(header::CONTENT_LENGTH);
-    let edge_request = EdgeRequest {
+    // A GET or HEAD never has a body for the Request constructor, whatever its headers say.
+    let may_have_body = !matches!(head.method, http::Method::GET | http::Method::HEAD);
+    let has_body =
+        may_have_body && (!body.is_empty() || head.headers.contains_key(header::CONTENT_LENGTH));
+    EdgeRequest {
         route: index,
-        method: parts.method.as_str().to_owned(),
+        method: head.method.as_str().to_owned(),
         url,
         headers,
         body: has_body.then_some(body),
-    };
-    match pool.dispatch(edge_request).await {
-        Ok(response) => edge_response(response),
-        Err(error) => edge_failure(error, options.dev),
     }
 }
 
-fn edge_response(response: switchyard_edge::EdgeResponse) -> Response<Body> {
+/// The request's Host, or the address we listen on.
+pub fn request_host<'a>(head: &'a Parts, options: &'a ServerOptions) -> &'a str {
+    head.headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or(&options.authority)
+}
+
+pub fn edge_response(response: switchyard_edge::EdgeResponse) -> Response<Body> {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = match response.body {
         EdgeBody::Empty => Body::Empty,
@@ -195,7 +263,7 @@ fn edge_response(response: switchyard_edge::EdgeResponse) -> Response<Body> {
     http_response
 }
 
-fn edge_failure(error: EdgeError, dev: bool) -> Response<Body> {
+pub fn edge_failure(error: EdgeError, dev: bool) -> Response<Body> {
     let (status, public) = match &error {
         EdgeError::Failed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
         EdgeError::Timeout { .. } => (
@@ -213,7 +281,7 @@ fn edge_failure(error: EdgeError, dev: bool) -> Response<Body> {
 }
 
 /// `http://host/path?query`, with dynamic params appended to the query as Next.js does.
-fn absolute_url(host: &str, path: &str, query: Option<&str>, params: &Params) -> String {
+pub fn absolute_url(host: &str, path: &str, query: Option<&str>, params: &Params) -> String {
     let mut url = format!("http://{host}{path}");
     let mut serializer = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in params {
@@ -247,6 +315,21 @@ fn absolute_url(host: &str, path: &str, query: Option<&str>, params: &Params) ->
         (None, true) => {}
     }
     url
+}
+
+/// The params as the JSON object the Node worker reads.
+pub fn params_json(params: &Params) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = params
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                ParamValue::One(value) => serde_json::Value::from(value.as_str()),
+                ParamValue::Many(values) => serde_json::Value::from(values.clone()),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    serde_json::Value::Object(object).to_string()
 }
 
 fn payload_too_large(limit: usize) -> Response<Body> {

@@ -8,7 +8,9 @@ use switchyard_edge::{EdgePool, EdgeRoute};
 use switchyard_node::{NodeOptions, NodePool};
 
 use crate::error::ServerError;
+use crate::middleware::LoadedMiddleware;
 use crate::options::ServerOptions;
+use crate::proxy::Proxy;
 use crate::static_files::PublicDir;
 
 /// One loaded build.
@@ -21,8 +23,12 @@ pub struct AppState {
     pub edge: Option<EdgePool>,
     /// Node.js routes' bundles (relative to the output folder), by page.
     pub node_bundles: HashMap<String, String>,
-    /// The Node.js workers, when the app has Node.js routes.
+    /// The Node.js workers, when the app has Node.js routes or middleware.
     pub node: Option<NodePool>,
+    /// The middleware, when the app has one.
+    pub middleware: Option<LoadedMiddleware>,
+    /// The client for rewrites to other origins.
+    pub proxy: Proxy,
     /// The app's `public/` folder.
     pub public: PublicDir,
 }
@@ -62,13 +68,41 @@ impl AppState {
                 source: source.into(),
             });
         }
+        let mut middleware = match &manifest.middleware {
+            Some(entry) => Some(
+                LoadedMiddleware::new(
+                    entry.middleware.page(),
+                    entry.middleware.runtime,
+                    entry.bundle.clone(),
+                    &entry.middleware.matchers,
+                )
+                .map_err(|error| ServerError::Middleware(error.to_string()))?,
+            ),
+            None => None,
+        };
+        if let Some(middleware) = middleware.as_mut().filter(|m| m.runtime == Runtime::Edge) {
+            let file = out_dir.join(&middleware.bundle);
+            let source = std::fs::read_to_string(&file).map_err(|source| ServerError::Bundle {
+                file: file.clone(),
+                source,
+            })?;
+            middleware.edge_index = Some(bundles.len());
+            bundles.push(EdgeRoute {
+                page: middleware.page.clone(),
+                file_name: file.display().to_string(),
+                source: source.into(),
+            });
+        }
         let edge = if bundles.is_empty() {
             None
         } else {
             Some(EdgePool::start(bundles, options.edge.clone())?)
         };
         // An Edge-only app needs no Node.js on the machine.
-        let node = if node_bundles.is_empty() {
+        let node_middleware = middleware
+            .as_ref()
+            .is_some_and(|middleware| middleware.runtime == Runtime::Nodejs);
+        let node = if node_bundles.is_empty() && !node_middleware {
             None
         } else {
             let mut node = NodeOptions::new(root.to_path_buf(), out_dir.to_path_buf());
@@ -90,6 +124,8 @@ impl AppState {
             edge,
             node_bundles,
             node,
+            middleware,
+            proxy: Proxy::new(),
             public: PublicDir::new(root.join("public")),
         })
     }

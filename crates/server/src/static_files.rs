@@ -120,20 +120,12 @@ fn matches_etag(header: Option<&HeaderValue>, etag: &str) -> bool {
         .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
 }
 
-/// Strict percent-decoding: a malformed escape or invalid UTF-8 is no file at all.
+/// Percent-decodes a URL path; invalid UTF-8 is no file at all.
 fn percent_decode(path: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(path.len());
-    let mut bytes = path.bytes();
-    while let Some(byte) = bytes.next() {
-        if byte == b'%' {
-            let high = (bytes.next()? as char).to_digit(16)?;
-            let low = (bytes.next()? as char).to_digit(16)?;
-            out.push((high * 16 + low) as u8);
-        } else {
-            out.push(byte);
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -156,6 +148,7 @@ mod tests {
         assert_eq!(public.resolve("/a/%2e%2e/%2e%2e/secret"), None);
         assert_eq!(public.resolve("/"), None);
         assert_eq!(public.resolve("/%zz"), None);
+        assert_eq!(public.resolve("/%ff"), None);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn build(root: &Path, progress: bool) -> anyhow::Result<Option<Manifest>> {
     }
     let mut options = BuildOptions::new(root);
     options.progress = progress;
-    match switchyard_build::build(root, project.routes.routes(), &options) {
+    match switchyard_build::build_project(&project, &options) {
         Ok(output) => {
             print_diagnostics(&output.warnings);
             Ok(Some(output.manifest))

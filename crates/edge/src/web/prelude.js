@@ -124,6 +124,8 @@
   $.isURL = () => false;
   $.isURLSearchParams = () => false;
 
+  lazyGlobal('url_pattern', 'URLPattern');
+
   lazyGlobal('structured_clone', 'structuredClone');
   lazyFunction('structured_clone', 'structuredClone');
 
