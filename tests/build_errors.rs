@@ -79,3 +79,59 @@ fn routes_prints_the_table_without_writing() {
     assert!(foo < dynamic, "static before dynamic: {text}");
     assert!(!app.path().join(".switchyard").exists());
 }
+
+#[test]
+fn middleware_and_proxy_together_fail_the_build() {
+    let app = fixture("middleware-app");
+    std::fs::copy(
+        app.path().join("middleware.js"),
+        app.path().join("proxy.js"),
+    )
+    .unwrap();
+    let output = build(app.path());
+    let text = all_output(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("Both middleware file \"./middleware.js\" and proxy file \"./proxy.js\" are detected. Please use \"./proxy.js\" only."),
+        "{text}"
+    );
+}
+
+#[test]
+fn nested_middleware_fails_the_build_with_nexts_message() {
+    let app = fixture("middleware-app");
+    std::fs::create_dir_all(app.path().join("pages/admin")).unwrap();
+    std::fs::write(
+        app.path().join("pages/admin/_middleware.js"),
+        "export default function () {}\n",
+    )
+    .unwrap();
+    let output = build(app.path());
+    let text = all_output(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("Nested Middleware is not allowed, found:"),
+        "{text}"
+    );
+    assert!(text.contains("pages/admin/_middleware.js"), "{text}");
+}
+
+#[test]
+fn non_literal_matchers_are_reported() {
+    let app = fixture("middleware-app");
+    let file = app.path().join("middleware.js");
+    let source = std::fs::read_to_string(&file).unwrap();
+    let source = source.replace(
+        "export const config = {\n  matcher: ['/private/:path*', '/mw/:path*', '/api/:path*'],",
+        "const paths = ['/mw/:path*'];\nexport const config = {\n  matcher: paths,",
+    );
+    std::fs::write(&file, source).unwrap();
+    let output = build(app.path());
+    let text = all_output(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("The `matcher` values need to be constants"),
+        "{text}"
+    );
+    assert!(text.contains("middleware.js:"), "{text}");
+}

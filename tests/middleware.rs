@@ -208,3 +208,21 @@ fn rewrites_to_other_origins_are_proxied() {
         );
     });
 }
+
+#[test]
+fn proxy_js_runs_on_node() {
+    let app = support::fixture("middleware-app");
+    let source = std::fs::read_to_string(app.path().join("middleware.js")).unwrap();
+    std::fs::remove_file(app.path().join("middleware.js")).unwrap();
+    std::fs::write(
+        app.path().join("proxy.js"),
+        source.replace("export function middleware(", "export function proxy("),
+    )
+    .unwrap();
+    let output = support::build(app.path());
+    let text = support::all_output(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("Proxy"), "{text}");
+    let server = Server::start(app.path(), &[], &[]);
+    assert_eq!(server.get("/mw/answer").json()["runtime"], "nodejs");
+}
