@@ -27,6 +27,7 @@ ROUTES = [
     "/api/edge-json?a=1&b=two&c=3",
     "/api/edge-stream",
     "/api/node-hello",
+    "/mw/x",
 ]
 
 
