@@ -27,6 +27,8 @@ mod route_sort;
 mod runtime;
 mod source_position;
 mod static_config;
+#[cfg(test)]
+mod test_app;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{ConfigError, ConfigErrorKind, LoadError, RouteError};

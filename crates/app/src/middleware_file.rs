@@ -190,15 +190,7 @@ mod tests {
 
     const HANDLER: &str = "export default function middleware() {}\n";
 
-    fn app(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, contents) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, contents).unwrap();
-        }
-        dir
-    }
+    use crate::test_app::app;
 
     fn find_in(
         dir: &tempfile::TempDir,

@@ -216,15 +216,7 @@ mod tests {
     use crate::error::ConfigErrorKind;
     use crate::{NextConfig, Runtime};
 
-    fn app(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, contents) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, contents).unwrap();
-        }
-        dir
-    }
+    use crate::test_app::app;
 
     /// Evaluation without Node.js, so these tests exercise JavaScriptCore alone.
     fn jsc_only() -> Evaluation {

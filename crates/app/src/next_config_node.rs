@@ -256,15 +256,7 @@ mod tests {
             .is_ok_and(|out| out.status.success())
     }
 
-    fn app(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, contents) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, contents).unwrap();
-        }
-        dir
-    }
+    use crate::test_app::app;
 
     #[test]
     fn picks_native_import_when_node_can_load_the_file() {

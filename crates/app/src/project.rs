@@ -132,15 +132,7 @@ mod tests {
     use crate::next_config_load::Evaluation;
     use crate::{ParamValue, RouteKind, Runtime, Severity};
 
-    fn app(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, contents) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, contents).unwrap();
-        }
-        dir
-    }
+    use crate::test_app::app;
 
     fn load(dir: &tempfile::TempDir) -> Project {
         let evaluation = Evaluation {
