@@ -568,8 +568,10 @@ const urlOf = (input) => (typeof input === 'object' && input !== null && 'url' i
  * `init.nextConfig` ({ basePath, i18n, trailingSlash }) shapes `nextUrl`.
  */
 export class NextRequest extends Request {
-  #nextUrl;
-  #url;
+  #rawUrl;
+  #nextConfig;
+  #nextUrl = null;
+  #url = null;
   #cookies = null;
 
   constructor(input, init = {}) {
@@ -578,11 +580,13 @@ export class NextRequest extends Request {
     // Node's Request needs `duplex: 'half'` for any body (the Edge runtime only for streams).
     const requestInit = init.body && init.duplex !== 'half' ? { ...init, duplex: 'half' } : init;
     super(input instanceof Request ? input : url, requestInit);
-    this.#nextUrl = new NextURL(url, { headers: this.headers, nextConfig: init.nextConfig });
-    this.#url = this.#nextUrl.toString();
+    this.#rawUrl = url;
+    this.#nextConfig = init.nextConfig;
   }
 
   get nextUrl() {
+    // Parsed on first use: a handler that only reads headers or the body never pays for it.
+    this.#nextUrl ??= new NextURL(this.#rawUrl, { headers: this.headers, nextConfig: this.#nextConfig });
     return this.#nextUrl;
   }
 
@@ -593,6 +597,7 @@ export class NextRequest extends Request {
   }
 
   get url() {
+    this.#url ??= this.nextUrl.toString();
     return this.#url;
   }
 
