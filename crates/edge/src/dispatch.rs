@@ -3,7 +3,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use switchyard_jsc::{JsError, Value};
 use tokio::sync::{mpsc, oneshot};
 
@@ -184,23 +184,50 @@ async fn pump(
     tx: mpsc::Sender<Result<Bytes, StreamError>>,
 ) {
     let page = &state.routes[route].page;
+    // Chunks that are ready at the same moment travel together: one frame, one wake-up.
+    // Nothing waits to fill it, so a chunk never reaches the client later than it could.
+    let mut batch = BytesMut::new();
     loop {
         let next = context
             .internals
             .read_chunk(reader)
             .and_then(|pending| promise::settle(&context.ctx, pending));
         let chunk = match next {
-            Ok(receiver) => settled(context, receiver)
-                .await
-                .map_err(Unsettled::into_error),
             Err(error) => Err(error),
+            Ok(mut receiver) => match receiver.try_recv() {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(reason)) => Err(reason.to_error()),
+                Err(_) => {
+                    if !batch.is_empty() && !send(&tx, reader, batch.split().freeze()).await {
+                        return;
+                    }
+                    settled(context, receiver)
+                        .await
+                        .map_err(Unsettled::into_error)
+                }
+            },
         };
-        let chunk = match chunk {
-            Ok(chunk) if chunk.is_nullish() => return,
-            Ok(chunk) => chunk,
+        match chunk {
+            Ok(chunk) if chunk.is_nullish() => {
+                if !batch.is_empty() {
+                    send(&tx, reader, batch.freeze()).await;
+                }
+                return;
+            }
+            Ok(chunk) => {
+                if let Some(object) = chunk.as_object() {
+                    object.with_bytes(|bytes| batch.extend_from_slice(bytes));
+                }
+                if batch.len() >= BATCH_LIMIT && !send(&tx, reader, batch.split().freeze()).await {
+                    return;
+                }
+            }
             Err(error) => {
                 if matches!(error, JsError::Terminated) {
                     state.retire(route, context);
+                }
+                if !batch.is_empty() {
+                    let _ = tx.send(Ok(batch.split().freeze())).await;
                 }
                 let detail = error.detail();
                 tracing::error!("{page}: the response stream failed: {detail}");
@@ -208,17 +235,25 @@ async fn pump(
                 let _ = tx.send(Err(StreamError { page, detail })).await;
                 return;
             }
-        };
-        let bytes = chunk
-            .as_object()
-            .and_then(|chunk| chunk.with_bytes(Bytes::copy_from_slice))
-            .unwrap_or_default();
-        if tx.send(Ok(bytes)).await.is_err() {
-            // The client went away: tell the stream, as a browser would by cancelling.
-            let _ = reader.call_method("cancel", &[]);
-            return;
         }
     }
+}
+
+/// Bytes gathered from chunks that were ready together before they are sent anyway.
+const BATCH_LIMIT: usize = 64 * 1024;
+
+/// Sends bytes to the client; `false` when the client went away (the stream is then cancelled,
+/// as a browser would).
+async fn send(
+    tx: &mpsc::Sender<Result<Bytes, StreamError>>,
+    reader: &switchyard_jsc::Object,
+    bytes: Bytes,
+) -> bool {
+    if tx.send(Ok(bytes)).await.is_err() {
+        let _ = reader.call_method("cancel", &[]);
+        return false;
+    }
+    true
 }
 
 /// Lets `event.waitUntil` promises finish after the response, within a limit.
