@@ -3,10 +3,13 @@
 //! JavaScriptCore brings the ECMAScript built-ins and nothing else, so [`install`] adds the
 //! Web-standard globals the Next.js Edge runtime promises (reference §2.1): `Headers`,
 //! `Request`, `Response`, `FetchEvent`, `URL`, `URLSearchParams`, `TextEncoder`,
-//! `TextDecoder`, `atob`, `btoa`, `ReadableStream`, `ReadableStreamDefaultReader`, `console`,
-//! the timers, `queueMicrotask`, `performance`, `crypto` (`getRandomValues`, `randomUUID`),
-//! `structuredClone`, `DOMException`, `Event`, `EventTarget`, `AbortController`,
-//! `AbortSignal`, `URLPattern`, `self`, `EdgeRuntime` and the `process` polyfill.
+//! `TextDecoder`, `TextEncoderStream`, `TextDecoderStream`, `atob`, `btoa`, `ReadableStream`
+//! (with `pipeTo`/`pipeThrough`), `ReadableStreamDefaultReader`, `WritableStream`,
+//! `WritableStreamDefaultWriter`, `TransformStream`, `console`, the timers, `queueMicrotask`,
+//! `performance`, `crypto` (`getRandomValues`, `randomUUID`), `structuredClone`,
+//! `DOMException`, `Event`, `EventTarget`, `AbortController`, `AbortSignal`, `URLPattern`,
+//! `AsyncLocalStorage` (Next.js's polyfill; the store does not survive `await`, see
+//! `web/async_local_storage.rs`), `self`, `EdgeRuntime` and the `process` polyfill.
 //!
 //! One module per API family, each a `.js` file (the object model) next to a `.rs` file (its
 //! host functions and tests). Every `.js` file is a function expression
@@ -17,7 +20,7 @@
 //! in [`Internals`], which holds the hidden JS helpers.
 //!
 //! Modules a request may never touch (`DOMException`, encoding, `crypto`, abort, `console`,
-//! `URL`, `URLPattern`, streams, `structuredClone`) are *lazy*: their globals start as
+//! `URL`, `URLPattern`, streams, `structuredClone`, `AsyncLocalStorage`) are *lazy*: their globals start as
 //! configurable accessors that evaluate the module on first access and then turn into ordinary
 //! data properties (`prelude.js`). This keeps [`install`] near 1 ms; the first use of such a
 //! global in a context pays 0.05–0.3 ms once. Lazy loading evaluates our own sources through
@@ -54,15 +57,16 @@
 //!
 //! # Not provided
 //!
-//! `fetch`, `Blob`, `File`, `FormData` (`blob()`/`formData()` reject), `WritableStream`,
-//! `TransformStream`, `TextEncoderStream`/`TextDecoderStream`, `pipeTo`/`pipeThrough`, BYOB
-//! readers, `crypto.subtle`, `WebSocket`, `AsyncLocalStorage`, `setImmediate`.
+//! `fetch`, `Blob`, `File`, `FormData` (`blob()`/`formData()` reject), BYOB readers,
+//! `ByteLengthQueuingStrategy`/`CountQueuingStrategy`, `crypto.subtle`, `WebSocket`,
+//! `setImmediate`.
 
 use std::rc::Rc;
 
 use switchyard_jsc::{Context, JsError, Object, Value};
 
 mod abort;
+mod async_local_storage;
 mod console;
 mod crypto;
 mod dom_exception;
@@ -134,7 +138,7 @@ const fn module(name: &'static str, source: &'static str, lazy: bool) -> Module 
 }
 
 /// The JS modules, in evaluation order (each may use what the earlier ones put in `$`).
-pub(crate) const MODULES: [Module; 15] = [
+pub(crate) const MODULES: [Module; 16] = [
     module("prelude", include_str!("web/prelude.js"), false),
     module("events", events::SOURCE, false),
     module("timers", timers::SOURCE, false),
@@ -150,6 +154,7 @@ pub(crate) const MODULES: [Module; 15] = [
     module("url_pattern", url_pattern::SOURCE, true),
     module("streams", streams::SOURCE, true),
     module("structured_clone", structured_clone::SOURCE, true),
+    module("async_local_storage", async_local_storage::SOURCE, true),
 ];
 
 fn evaluate_module(ctx: &Context, module: &Module) -> Result<Object, JsError> {
@@ -637,7 +642,9 @@ mod tests {
         h.eval(
             r#"
             for (const name of ['Headers', 'Request', 'Response', 'FetchEvent', 'URL', 'URLSearchParams',
-                'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'ReadableStream', 'ReadableStreamDefaultReader',
+                'TextEncoder', 'TextDecoder', 'TextEncoderStream', 'TextDecoderStream', 'atob', 'btoa',
+                'ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'WritableStreamDefaultWriter',
+                'TransformStream', 'AsyncLocalStorage',
                 'console', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask',
                 'crypto', 'Crypto', 'structuredClone', 'DOMException', 'Event', 'EventTarget',
                 'AbortController', 'AbortSignal', 'self', 'EdgeRuntime', 'process', 'performance']) {

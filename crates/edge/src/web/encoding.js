@@ -1,4 +1,5 @@
-// TextEncoder, TextDecoder (WHATWG Encoding) and atob/btoa (HTML §8.3). The byte work is Rust's.
+// TextEncoder, TextDecoder, TextEncoderStream, TextDecoderStream (WHATWG Encoding) and
+// atob/btoa (HTML §8.3). The byte work is Rust's.
 (function (host, $) {
   'use strict';
 
@@ -119,6 +120,105 @@
   }
   $.setToStringTag(TextDecoder, 'TextDecoder');
 
+  // --- TextEncoderStream and TextDecoderStream (Encoding §7), TransformStreams inside -----
+
+  const transformStreams = new WeakMap();
+  const transformOf = (object, name) => {
+    const stream = transformStreams.get(object);
+    if (stream === undefined) throw new TypeError(`Illegal invocation: not a ${name}`);
+    return stream;
+  };
+  const newTransformStream = (transform, flush) => {
+    $.require('streams');
+    return $.newTransformStream(transform, flush);
+  };
+
+  class TextEncoderStream {
+    constructor() {
+      // A high surrogate at the end of a chunk waits for the low surrogate in the next one.
+      let pending = '';
+      const stream = newTransformStream(
+        (chunk, enqueue) => {
+          let string = pending + $.toDOMString(chunk);
+          pending = '';
+          const last = string.charCodeAt(string.length - 1);
+          if (last >= 0xd800 && last <= 0xdbff) {
+            pending = string.slice(-1);
+            string = string.slice(0, -1);
+          }
+          if (string.length > 0) enqueue(encodeUtf8(string));
+        },
+        (enqueue) => {
+          if (pending !== '') enqueue(new Uint8Array([0xef, 0xbf, 0xbd]));
+        },
+      );
+      transformStreams.set(this, stream);
+    }
+
+    get encoding() {
+      transformOf(this, 'TextEncoderStream');
+      return 'utf-8';
+    }
+
+    get readable() {
+      return transformOf(this, 'TextEncoderStream').readable;
+    }
+
+    get writable() {
+      return transformOf(this, 'TextEncoderStream').writable;
+    }
+  }
+  $.setToStringTag(TextEncoderStream, 'TextEncoderStream');
+
+  const decoderOptions = new WeakMap();
+
+  class TextDecoderStream {
+    constructor(label = 'utf-8', options = undefined) {
+      const decoder = new TextDecoder(label, options);
+      const stream = newTransformStream(
+        (chunk, enqueue) => {
+          if ($.bytesOf(chunk) === undefined) {
+            throw new TypeError("Failed to execute 'transform' on 'TextDecoderStream': The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.");
+          }
+          const text = decoder.decode(chunk, { stream: true });
+          if (text.length > 0) enqueue(text);
+        },
+        (enqueue) => {
+          const text = decoder.decode();
+          if (text.length > 0) enqueue(text);
+        },
+      );
+      transformStreams.set(this, stream);
+      decoderOptions.set(this, decoder);
+    }
+
+    get encoding() {
+      transformOf(this, 'TextDecoderStream');
+      return decoderOptions.get(this).encoding;
+    }
+
+    get fatal() {
+      transformOf(this, 'TextDecoderStream');
+      return decoderOptions.get(this).fatal;
+    }
+
+    get ignoreBOM() {
+      transformOf(this, 'TextDecoderStream');
+      return decoderOptions.get(this).ignoreBOM;
+    }
+
+    get readable() {
+      return transformOf(this, 'TextDecoderStream').readable;
+    }
+
+    get writable() {
+      return transformOf(this, 'TextDecoderStream').writable;
+    }
+  }
+  $.setToStringTag(TextDecoderStream, 'TextDecoderStream');
+
+  $.defineGlobal('TextEncoderStream', TextEncoderStream);
+  $.defineGlobal('TextDecoderStream', TextDecoderStream);
   $.defineGlobal('TextEncoder', TextEncoder);
   $.defineGlobal('TextDecoder', TextDecoder);
 

@@ -337,4 +337,71 @@ mod tests {
         assert_eq!(btoa("\u{100}"), None);
         assert_eq!(btoa("a").as_deref(), Some("YQ=="));
     }
+
+    #[test]
+    fn text_encoder_stream_joins_split_surrogate_pairs() {
+        harness().run(
+            r#"
+            const stream = new TextEncoderStream();
+            assertEquals(stream.encoding, 'utf-8');
+            assertEquals(Object.prototype.toString.call(stream), '[object TextEncoderStream]');
+            const writer = stream.writable.getWriter();
+            const chunks = [];
+            const reading = (async () => { for await (const chunk of stream.readable) chunks.push(Array.from(chunk)); })();
+            await writer.write('a');
+            await writer.write('');
+            await writer.write('\uD83D');          // the high half of U+1F600
+            await writer.write('\uDE00b');         // the low half, then 'b'
+            await writer.write('\uD800');          // a lone high surrogate at the end
+            await writer.close();
+            await reading;
+            assertEquals(chunks, [[0x61], [0xf0, 0x9f, 0x98, 0x80, 0x62], [0xef, 0xbf, 0xbd]]);
+            assert(stream.readable instanceof ReadableStream && stream.writable instanceof WritableStream);
+            assertThrows(() => Object.getOwnPropertyDescriptor(TextEncoderStream.prototype, 'readable').get.call({}), TypeError);
+            "#,
+        );
+    }
+
+    #[test]
+    fn text_decoder_stream_decodes_across_split_sequences() {
+        harness().run(
+            r#"
+            const bytes = new TextEncoder().encode('h€llo 😀!');
+            const source = new ReadableStream({
+              start(c) {
+                // One byte at a time: every multi-byte sequence is split across chunks.
+                for (const byte of bytes) c.enqueue(new Uint8Array([byte]));
+                c.close();
+              },
+            });
+            let text = '';
+            for await (const part of source.pipeThrough(new TextDecoderStream())) text += part;
+            assertEquals(text, 'h€llo 😀!');
+
+            const stream = new TextDecoderStream('latin1', { fatal: false, ignoreBOM: true });
+            assertEquals([stream.encoding, stream.fatal, stream.ignoreBOM], ['windows-1252', false, true]);
+            assertThrows(() => new TextDecoderStream('nope'), RangeError);
+
+            // A truncated sequence at the end becomes U+FFFD; with fatal it errors the stream.
+            const collect = async (chunks, options) => {
+              const s = new ReadableStream({ start(c) { for (const x of chunks) c.enqueue(x); c.close(); } });
+              let out = '';
+              for await (const part of s.pipeThrough(new TextDecoderStream('utf-8', options))) out += part;
+              return out;
+            };
+            assertEquals(await collect([new Uint8Array([0x61, 0xe2, 0x82])]), 'a\uFFFD');
+            await assertRejects(collect([new Uint8Array([0x61, 0xe2, 0x82])], { fatal: true }), TypeError);
+            assertEquals(await collect([new Uint8Array([0xef, 0xbb, 0xbf, 0x78]).buffer]), 'x', 'BOM removed, ArrayBuffer chunks accepted');
+            await assertRejects(collect(['not bytes']), TypeError);
+
+            // Encoder into decoder.
+            const round = new ReadableStream({ start(c) { c.enqueue('ü'); c.enqueue('ber'); c.close(); } })
+              .pipeThrough(new TextEncoderStream())
+              .pipeThrough(new TextDecoderStream());
+            let again = '';
+            for await (const part of round) again += part;
+            assertEquals(again, 'über');
+            "#,
+        );
+    }
 }

@@ -202,6 +202,9 @@
     #headers = null;
     #body = null;
     #signal = null;
+    // The request whose signal this one follows, until `signal` is first read: copying a
+    // request (as NextRequest does for every request) then costs no AbortSignal.
+    #signalSource = null;
     // Non-default RequestInit members (null for requests Rust creates).
     #options = null;
 
@@ -219,7 +222,8 @@
         this.#url = input.#url;
         this.#method = input.#method;
         this.#options = input.#options === null ? null : { ...input.#options };
-        signal = input.signal;
+        signal = input.#signal;
+        if (signal === null) this.#signalSource = input;
       } else {
         const url = $.toUSVString(input);
         let parsed;
@@ -283,13 +287,20 @@
           throw new TypeError("Failed to construct 'Request': member signal is not of type 'AbortSignal'.");
         }
         signal = init.signal;
+        this.#signalSource = null;
       }
       if (signal !== null) this.#signal = $.createDependentAbortSignal([signal]);
 
-      const list = init.headers !== undefined
-        ? new $.HeaderList()
-        : inputRequest !== null ? $.headerListOf(inputRequest.headers).clone() : new $.HeaderList();
-      if (init.headers !== undefined) $.fillHeaderList(list, init.headers, 'Request');
+      let list = null;
+      if (init.headers !== undefined) {
+        list = new $.HeaderList();
+        $.fillHeaderList(list, init.headers, 'Request');
+      } else if (inputRequest !== null && inputRequest.#headers === null && inputRequest.#list === null) {
+        // The input's headers are still the raw string from Rust: share it, build nothing.
+        this.#flat = inputRequest.#flat;
+      } else {
+        list = inputRequest !== null ? $.headerListOf(inputRequest.headers).clone() : new $.HeaderList();
+      }
       this.#list = list;
 
       const inputBody = inputRequest === null ? null : inputRequest.#body;
@@ -299,7 +310,10 @@
       }
       if (initBody !== undefined && initBody !== null) {
         const [body, contentType] = extractBody(initBody);
-        if (contentType !== null && !list.has('content-type')) list.append('content-type', contentType);
+        if (contentType !== null) {
+          if (list === null) this.#list = list = $.headerListFromFlat(this.#flat);
+          if (!list.has('content-type')) list.append('content-type', contentType);
+        }
         if (body.stream !== null && init.duplex !== 'half') {
           throw new TypeError('RequestInit: duplex option is required when sending a body.');
         }
@@ -368,7 +382,11 @@
       return false;
     }
     get signal() {
-      if (this.#signal === null) this.#signal = $.newAbortSignal();
+      if (this.#signal === null) {
+        const source = this.#signalSource;
+        this.#signalSource = null;
+        this.#signal = source === null ? $.newAbortSignal() : $.createDependentAbortSignal([source.signal]);
+      }
       return this.#signal;
     }
     get duplex() {

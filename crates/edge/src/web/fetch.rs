@@ -411,4 +411,28 @@ mod tests {
             .unwrap();
         h.eval("assertEquals(aborts, ['AbortError']); assertEquals(incoming.signal.reason.message, 'client disconnected')");
     }
+
+    #[test]
+    fn copying_a_request_from_rust_shares_its_headers_and_follows_its_signal() {
+        let h = harness();
+        let headers = vec![("x-a".to_owned(), "1".to_owned())];
+        let request = h
+            .internals
+            .new_request("GET", "https://a.com/", &headers, None)
+            .unwrap();
+        h.ctx.global().set("incoming", &request).unwrap();
+        h.eval(
+            r#"
+            globalThis.copy = new Request(incoming);
+            assertEquals(copy.headers.get('x-a'), '1');
+            assertEquals(incoming.headers.get('x-a'), '1');
+            copy.headers.set('x-b', '2');
+            assertEquals(incoming.headers.get('x-b'), null);
+            globalThis.copyAborted = false;
+            copy.signal.addEventListener('abort', () => { copyAborted = true; });
+            "#,
+        );
+        h.internals.abort_request(&request, Some("gone")).unwrap();
+        h.eval("assert(copyAborted); assertEquals(copy.signal.reason.message, 'gone')");
+    }
 }

@@ -91,7 +91,9 @@
   lazyValue('dom_exception', 'DOMException');
   $.isDOMException = () => false;
 
-  for (const name of ['TextEncoder', 'TextDecoder', 'atob', 'btoa']) lazyGlobal('encoding', name);
+  for (const name of ['TextEncoder', 'TextDecoder', 'TextEncoderStream', 'TextDecoderStream', 'atob', 'btoa']) {
+    lazyGlobal('encoding', name);
+  }
   $.encodeUtf8 = (string) => host.encodeUtf8(string);
   $.decodeUtf8 = (bytes) => host.decodeUtf8(bytes, false);
 
@@ -104,7 +106,11 @@
   lazyGlobal('console', 'console');
   lazyValue('console', 'inspect');
 
-  for (const name of ['ReadableStream', 'ReadableStreamDefaultReader']) lazyGlobal('streams', name);
+  for (const name of [
+    'ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'WritableStreamDefaultWriter', 'TransformStream',
+  ]) {
+    lazyGlobal('streams', name);
+  }
   lazyValue('streams', 'ReadableStream');
   for (const name of [
     'streamOfBytes', 'newPushStream', 'pushStreamEnqueue', 'pushStreamClose', 'pushStreamError',
@@ -125,6 +131,11 @@
   $.isURLSearchParams = () => false;
 
   lazyGlobal('url_pattern', 'URLPattern');
+
+  lazyGlobal('async_local_storage', 'AsyncLocalStorage');
+  // Binds a callback to the caller's AsyncLocalStorage context (timers, queueMicrotask): the
+  // identity until the module loads, since no store can exist before.
+  $.bindAsyncContext = (callback) => callback;
 
   lazyGlobal('structured_clone', 'structuredClone');
   lazyFunction('structured_clone', 'structuredClone');

@@ -1,4 +1,6 @@
-//! `ReadableStream`, its default controller and reader, `tee`, async iteration and `ReadableStream.from`.
+//! `ReadableStream` (default controller and reader, `tee`, async iteration, `ReadableStream.from`,
+//! `pipeTo`, `pipeThrough`), `WritableStream` (default writer and controller) and
+//! `TransformStream` (default controller), following WHATWG Streams.
 
 pub(super) const SOURCE: &str = include_str!("streams.js");
 
@@ -320,6 +322,391 @@ mod tests {
         assert_eq!(
             h.log_lines(),
             vec!["ReadableStream { locked: false, state: 'readable', supportsBYOB: false }"]
+        );
+    }
+
+    #[test]
+    fn writable_stream_writes_in_order_and_closes() {
+        harness().run(
+            r#"
+            const log = [];
+            let controllerSeen;
+            const stream = new WritableStream({
+              start(c) { controllerSeen = c; log.push('start'); return sleep(1); },
+              async write(chunk, c) { assertEquals(c, controllerSeen); log.push(`write ${chunk}`); await sleep(1); },
+              close() { log.push('close'); },
+            });
+            assertEquals(Object.prototype.toString.call(stream), '[object WritableStream]');
+            assertEquals(stream.locked, false);
+            const writer = stream.getWriter();
+            assert(writer instanceof WritableStreamDefaultWriter);
+            assertEquals(stream.locked, true);
+            assertThrows(() => stream.getWriter(), TypeError, /locked/);
+            assertThrows(() => new WritableStreamDefaultWriter(stream), TypeError, /locked/);
+            const writes = [writer.write('a'), writer.write('b')];
+            const closed = writer.close();
+            await Promise.all(writes);
+            await closed;
+            await writer.closed;
+            assertEquals(log, ['start', 'write a', 'write b', 'close']);
+            await assertRejects(writer.write('c'), TypeError, /closing or closed/);
+            await assertRejects(writer.close(), TypeError);
+            assertEquals(writer.desiredSize, 0);
+            writer.releaseLock();
+            assertEquals(stream.locked, false);
+            await assertRejects(writer.closed, TypeError, /released/);
+            assertThrows(() => writer.desiredSize, TypeError);
+            await assertRejects(writer.write('d'), TypeError);
+            assertThrows(() => new WritableStream({ type: 'bytes' }), RangeError);
+            assertThrows(() => new WritableStream({ write: 1 }), TypeError);
+            assertThrows(() => new WritableStream({}, { highWaterMark: -1 }), RangeError);
+            assertThrows(() => new WritableStreamDefaultWriter({}), TypeError);
+            assertEquals(typeof WritableStreamDefaultController, 'undefined', 'not a global in the Edge runtime');
+            "#,
+        );
+    }
+
+    #[test]
+    fn writable_stream_backpressure_through_desired_size_and_ready() {
+        harness().run(
+            r#"
+            const pending = [];
+            const stream = new WritableStream({
+              write() { return new Promise((resolve) => pending.push(resolve)); },
+            }, { highWaterMark: 4, size: (chunk) => chunk.length });
+            const writer = stream.getWriter();
+            await writer.ready;
+            assertEquals(writer.desiredSize, 4);
+            writer.write('ab');
+            assertEquals(writer.desiredSize, 2);
+            writer.write('cd');
+            assertEquals(writer.desiredSize, 0);
+            let ready = false;
+            writer.ready.then(() => { ready = true; });
+            await sleep(1);
+            assertEquals(ready, false, 'ready waits while the queue is full');
+            assertEquals(pending.length, 1, 'one write in flight at a time');
+            pending.shift()();
+            await sleep(1);
+            assertEquals(ready, true, 'ready resolves once the queue drains below the mark');
+            assertEquals(writer.desiredSize, 2);
+            pending.shift()();
+            await sleep(1);
+            assertEquals(writer.desiredSize, 4);
+            // A default strategy counts chunks against a high-water mark of 1.
+            const plain = new WritableStream().getWriter();
+            assertEquals(plain.desiredSize, 1);
+            await plain.write('x');
+            "#,
+        );
+    }
+
+    #[test]
+    fn writable_stream_abort_and_error_propagation() {
+        harness().run(
+            r#"
+            // abort(): queued writes reject, the sink's abort gets the reason, signal fires.
+            const log = [];
+            let signal;
+            let finishWrite;
+            const stream = new WritableStream({
+              start(c) { signal = c.signal; },
+              write(chunk) { log.push(`write ${chunk}`); return new Promise((r) => { finishWrite = r; }); },
+              abort(reason) { log.push(`abort ${reason}`); },
+            });
+            const writer = stream.getWriter();
+            const first = writer.write(1);
+            const second = writer.write(2);
+            await sleep(1);
+            let signalled;
+            signal.addEventListener('abort', () => { signalled = signal.reason; });
+            const aborted = writer.abort('stop');
+            assertEquals(signalled, 'stop', 'controller.signal aborts synchronously');
+            await assertRejects(writer.ready, undefined);
+            assertEquals(writer.desiredSize, null);
+            finishWrite();
+            await first;
+            await assertRejects(second, undefined);
+            await aborted;
+            assertEquals(log, ['write 1', 'abort stop']);
+            try { await writer.closed; throw new Error('closed should reject'); } catch (e) { assertEquals(e, 'stop'); }
+
+            // controller.error() errors the stream; later writes reject with that error.
+            let controller;
+            const errored = new WritableStream({ start(c) { controller = c; } });
+            const w = errored.getWriter();
+            controller.error(new RangeError('sink broke'));
+            await assertRejects(w.write('x'), RangeError, /sink broke/);
+            await assertRejects(w.closed, RangeError, /sink broke/);
+            await assertRejects(w.close(), TypeError, /not in the writable state/);
+            assertEquals(await w.abort('late'), undefined, 'aborting an errored stream resolves');
+
+            // A failing write errors the stream.
+            const failing = new WritableStream({ write() { throw new TypeError('write failed'); } });
+            const fw = failing.getWriter();
+            await assertRejects(fw.write('x'), TypeError, /write failed/);
+            await assertRejects(fw.closed, TypeError, /write failed/);
+            // A failing start errors the stream.
+            const badStart = new WritableStream({ start() { return Promise.reject(new SyntaxError('no start')); } });
+            await assertRejects(badStart.getWriter().write('x'), SyntaxError);
+            // A failing close rejects close() and closed.
+            const badClose = new WritableStream({ close() { throw new Error('no close'); } });
+            const bw = badClose.getWriter();
+            await assertRejects(bw.close(), Error, /no close/);
+            await assertRejects(bw.closed, Error, /no close/);
+            // Locked streams refuse abort/close from the stream itself.
+            await assertRejects(bw.closed.then(() => {}, () => badClose.abort()), TypeError, /locked/);
+            const unlocked = new WritableStream();
+            await unlocked.close();
+            await assertRejects(unlocked.close(), TypeError);
+            // The signal of a stream aborted before anyone asked for it is already aborted.
+            let late;
+            const lazy = new WritableStream({ start(c) { late = c; } });
+            await lazy.abort('early');
+            assertEquals(late.signal.aborted, true);
+            assertEquals(late.signal.reason, 'early');
+            "#,
+        );
+    }
+
+    #[test]
+    fn transform_stream_transforms_flushes_and_terminates() {
+        harness().run(
+            r#"
+            const collect = async (stream) => { const out = []; for await (const chunk of stream) out.push(chunk); return out; };
+            const upper = new TransformStream({
+              start(c) { c.enqueue('<'); },
+              async transform(chunk, c) { await sleep(1); c.enqueue(chunk.toUpperCase()); c.enqueue('.'); },
+              flush(c) { c.enqueue('>'); },
+            });
+            assertEquals(Object.prototype.toString.call(upper), '[object TransformStream]');
+            assert(upper.readable instanceof ReadableStream);
+            assert(upper.writable instanceof WritableStream);
+            const writer = upper.writable.getWriter();
+            writer.write('a');
+            writer.write('b');
+            writer.close();
+            assertEquals(await collect(upper.readable), ['<', 'A', '.', 'B', '.', '>']);
+            await writer.closed;
+
+            // No transformer: the identity transform.
+            const identity = new TransformStream();
+            const iw = identity.writable.getWriter();
+            iw.write(1); iw.write({ two: 2 }); iw.close();
+            assertEquals(await collect(identity.readable), [1, { two: 2 }]);
+
+            // terminate(): the readable side closes, the writable side errors.
+            const terminating = new TransformStream({ transform(chunk, c) { c.enqueue(chunk); c.terminate(); } });
+            const tw = terminating.writable.getWriter();
+            tw.write('only');
+            assertEquals(await collect(terminating.readable), ['only']);
+            await assertRejects(tw.closed, TypeError, /terminated/);
+            await assertRejects(tw.write('more'), TypeError, /terminated/);
+
+            // error() from the transformer errors both sides.
+            const failing = new TransformStream({ transform(chunk, c) { c.error(new RangeError('bad chunk')); } });
+            const fw = failing.writable.getWriter();
+            // The readable side has a high-water mark of 0: a write waits for a read.
+            const failedRead = failing.readable.getReader().read();
+            await fw.write('x');
+            await assertRejects(failedRead, RangeError, /bad chunk/);
+            await assertRejects(fw.closed, RangeError, /bad chunk/);
+            // A throwing transform does the same.
+            const throwing = new TransformStream({ transform() { throw new SyntaxError('thrown'); } });
+            const thw = throwing.writable.getWriter();
+            const throwingReader = throwing.readable.getReader();
+            const throwingRead = throwingReader.read();
+            await assertRejects(thw.write('x'), SyntaxError);
+            await assertRejects(thw.closed, SyntaxError);
+            await assertRejects(throwingRead, SyntaxError);
+            await assertRejects(throwingReader.closed, SyntaxError);
+
+            // Canceling the readable side errors the writable side and calls cancel().
+            const reasons = [];
+            const canceled = new TransformStream({ cancel(reason) { reasons.push(reason); } });
+            await canceled.readable.cancel('no more');
+            assertEquals(reasons, ['no more']);
+            await assertRejects(canceled.writable.getWriter().write('x'), undefined);
+            // Aborting the writable side errors the readable side.
+            const aborted = new TransformStream();
+            await aborted.writable.abort(new TypeError('gone'));
+            await assertRejects(aborted.readable.getReader().read(), TypeError, /gone/);
+
+            assertThrows(() => new TransformStream({ readableType: 'bytes' }), RangeError);
+            assertThrows(() => new TransformStream({ transform: 'no' }), TypeError);
+            assertThrows(() => new TransformStream({ start() { throw new EvalError('sync start'); } }), EvalError);
+            assertEquals(typeof TransformStreamDefaultController, 'undefined');
+            "#,
+        );
+    }
+
+    #[test]
+    fn transform_stream_backpressure_between_its_sides() {
+        harness().run(
+            r#"
+            let transforms = 0;
+            let controller;
+            const stream = new TransformStream({
+              start(c) { controller = c; },
+              transform(chunk, c) { transforms++; c.enqueue(chunk); },
+            }, undefined, { highWaterMark: 1 });
+            const writer = stream.writable.getWriter();
+            await writer.ready;
+            assertEquals(controller.desiredSize, 1);
+            writer.write('a');
+            await sleep(1);
+            assertEquals(transforms, 1);
+            assertEquals(controller.desiredSize, 0, 'the readable side is full');
+            writer.write('b');
+            writer.write('c');
+            await sleep(1);
+            assertEquals(transforms, 1, 'no transform while the readable side is full');
+            assertEquals(writer.desiredSize, -1, 'the writable side queues');
+            const reader = stream.readable.getReader();
+            assertEquals((await reader.read()).value, 'a');
+            await sleep(1);
+            assertEquals(transforms, 2, 'reading makes room for one more');
+            assertEquals((await reader.read()).value, 'b');
+            assertEquals((await reader.read()).value, 'c');
+            assertEquals(transforms, 3);
+            // With the default readable high-water mark of 0, a write waits for a read.
+            const lazy = new TransformStream();
+            const lw = lazy.writable.getWriter();
+            assertEquals(lw.desiredSize, 1);
+            let written = false;
+            lw.write('x').then(() => { written = true; });
+            await sleep(2);
+            assertEquals(written, false);
+            assertEquals(await lazy.readable.getReader().read(), { value: 'x', done: false });
+            await sleep(1);
+            assertEquals(written, true);
+            "#,
+        );
+    }
+
+    #[test]
+    fn pipe_to_and_pipe_through() {
+        harness().run(
+            r#"
+            const sink = (log, extra = {}) => new WritableStream({
+              write(chunk) { log.push(chunk); },
+              close() { log.push('closed'); },
+              abort(reason) { log.push(`aborted: ${reason}`); },
+              ...extra,
+            });
+            const source = (chunks, extra = {}) => new ReadableStream({
+              start(c) { for (const chunk of chunks) c.enqueue(chunk); if (!extra.open) c.close(); },
+              cancel(reason) { extra.log?.push(`canceled: ${reason}`); },
+            });
+
+            const log = [];
+            const readable = source([1, 2, 3]);
+            const piped = readable.pipeTo(sink(log));
+            assert(readable.locked);
+            assertEquals(await piped, undefined);
+            assertEquals(log, [1, 2, 3, 'closed']);
+            assertEquals(readable.locked, false);
+
+            // preventClose keeps the destination open and unlocked.
+            const kept = [];
+            const keptSink = sink(kept);
+            await source(['a']).pipeTo(keptSink, { preventClose: true });
+            assertEquals(kept, ['a']);
+            assertEquals(keptSink.locked, false);
+            const w = keptSink.getWriter();
+            await w.write('b');
+            assertEquals(kept, ['a', 'b']);
+
+            // A source error aborts the destination (unless preventAbort).
+            let errorIt;
+            const failing = new ReadableStream({ start(c) { errorIt = c; c.enqueue('x'); } });
+            const fLog = [];
+            const fp = failing.pipeTo(sink(fLog));
+            await sleep(1);
+            errorIt.error('boom');
+            await assertRejects(fp);
+            assertEquals(fLog, ['x', 'aborted: boom']);
+            const pLog = [];
+            const pSink = sink(pLog);
+            await source([], { open: true }).cancel();
+            let err2;
+            const f2 = new ReadableStream({ start(c) { err2 = c; } });
+            const p2 = f2.pipeTo(pSink, { preventAbort: true });
+            err2.error('boom2');
+            try { await p2; throw new Error('should reject'); } catch (e) { assertEquals(e, 'boom2'); }
+            await pSink.getWriter().write('still writable');
+            assertEquals(pLog, ['still writable']);
+
+            // A destination error cancels the source (unless preventCancel).
+            const cLog = [];
+            const badSink = new WritableStream({ write() { throw new Error('sink failed'); } });
+            await assertRejects(source(['x'], { open: true, log: cLog }).pipeTo(badSink), Error, /sink failed/);
+            assertEquals(cLog.length, 1);
+            assert(cLog[0].startsWith('canceled: Error: sink failed'));
+            const kLog = [];
+            const keptSource = source(['x', 'y'], { open: true, log: kLog });
+            await assertRejects(keptSource.pipeTo(new WritableStream({ write() { throw new Error('no'); } }), { preventCancel: true }), Error);
+            assertEquals(kLog, []);
+            assertEquals(keptSource.locked, false);
+
+            // An AbortSignal stops the pipe: the destination is aborted, the source canceled.
+            const aLog = [];
+            const controller = new AbortController();
+            const endless = new ReadableStream({ pull(c) { c.enqueue('tick'); return sleep(1); }, cancel(r) { aLog.push(`canceled: ${r.name}`); } });
+            const ap = endless.pipeTo(new WritableStream({ abort(r) { aLog.push(`aborted: ${r.name}`); } }), { signal: controller.signal });
+            await sleep(3);
+            controller.abort();
+            await assertRejects(ap, DOMException, /aborted/);
+            assertEquals(aLog.sort(), ['aborted: AbortError', 'canceled: AbortError']);
+            const pre = new AbortController();
+            pre.abort(new RangeError('already'));
+            await assertRejects(source([1]).pipeTo(new WritableStream(), { signal: pre.signal }), RangeError, /already/);
+
+            // Argument checks.
+            await assertRejects(source([]).pipeTo({}), TypeError);
+            await assertRejects(source([]).pipeTo(new WritableStream(), { signal: {} }), TypeError);
+            const lockedDest = new WritableStream();
+            lockedDest.getWriter();
+            await assertRejects(source([]).pipeTo(lockedDest), TypeError, /locked/);
+            // A closed destination cancels the source.
+            const closedDest = new WritableStream();
+            await closedDest.close();
+            const dLog = [];
+            await assertRejects(source([1], { open: true, log: dLog }).pipeTo(closedDest), TypeError, /closed/);
+            assert(dLog[0].startsWith('canceled: TypeError'));
+
+            // pipeThrough returns the readable side of the pair.
+            const doubled = source([1, 2, 3]).pipeThrough(new TransformStream({ transform(n, c) { c.enqueue(n * 2); } }));
+            const out = [];
+            for await (const n of doubled) out.push(n);
+            assertEquals(out, [2, 4, 6]);
+            assertThrows(() => source([]).pipeThrough({ readable: 1, writable: new WritableStream() }), TypeError);
+            assertThrows(() => source([]).pipeThrough(), TypeError);
+            const chained = source(['a', 'b'])
+              .pipeThrough(new TransformStream({ transform(s, c) { c.enqueue(s + s); } }))
+              .pipeThrough(new TransformStream({ transform(s, c) { c.enqueue(s.toUpperCase()); } }));
+            const final = [];
+            await chained.pipeTo(new WritableStream({ write(s) { final.push(s); } }));
+            assertEquals(final, ['AA', 'BB']);
+            "#,
+        );
+    }
+
+    #[test]
+    fn writable_and_transform_streams_inspect_and_refuse_cloning() {
+        let h = harness();
+        h.eval(
+            r#"
+            console.log(new WritableStream());
+            for (const value of [new WritableStream(), new TransformStream(), new WritableStream().getWriter()]) {
+              assertThrows(() => structuredClone(value), DOMException);
+            }
+            assertEquals(Object.prototype.toString.call(new WritableStream().getWriter()), '[object WritableStreamDefaultWriter]');
+            "#,
+        );
+        assert_eq!(
+            h.log_lines(),
+            vec!["WritableStream { locked: false, state: 'writable' }"]
         );
     }
 }

@@ -31,7 +31,8 @@
     delay = +delay;
     if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
     const id = host.timerStart(delay, repeat, refed, fire);
-    callbacks.set(id, { callback, args, repeat });
+    // The async context (AsyncLocalStorage) of the caller is the callback's.
+    callbacks.set(id, { callback: $.bindAsyncContext(callback), args, repeat });
     return id;
   }
 
@@ -65,9 +66,10 @@
     if (typeof callback !== 'function') {
       throw new TypeError("Failed to execute 'queueMicrotask': parameter 1 is not of type 'Function'.");
     }
+    const bound = $.bindAsyncContext(callback);
     $.then(resolvedPromise, () => {
       try {
-        callback();
+        bound();
       } catch (error) {
         $.reportError(error);
       }
