@@ -99,24 +99,15 @@ async fn start(
     request: EdgeRequest,
 ) -> Result<(Head, ResponseBody, Value), JsError> {
     let internals = &context.internals;
-    let js_request = internals.new_request(
+    let (on_fulfilled, on_rejected, outcome) = promise::reactions(&context.ctx);
+    let event = internals.dispatch(
+        &context.handler,
         &request.method,
         &request.url,
         &request.headers,
         request.body.map(|body| body.to_vec()),
-    )?;
-    let event = internals.new_fetch_event(&js_request)?;
-    let undefined = context.ctx.undefined();
-    let (on_fulfilled, on_rejected, outcome) = promise::reactions(&context.ctx);
-    context.invoke.call(
-        &undefined,
-        &[
-            context.handler.clone().into(),
-            js_request.into(),
-            event.clone().into(),
-            on_fulfilled.into(),
-            on_rejected.into(),
-        ],
+        on_fulfilled,
+        on_rejected,
     )?;
     let response = match settled(context, outcome).await {
         // Nothing can settle the promise any more (the collector took its reactions): it is

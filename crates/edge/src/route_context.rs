@@ -13,15 +13,6 @@ use crate::web::{self, Internals, WebOptions};
 /// The message `eval` and the Function constructors throw, as V8 words it in Next.js.
 pub const EVAL_DISABLED_MESSAGE: &str = "Code generation from strings disallowed for this context";
 
-/// Evaluated once per context; see [`RouteContext::invoke`].
-const INVOKE_SOURCE: &str = "(function (handler, request, event, onFulfilled, onRejected) {
-  try {
-    Promise.resolve(handler(request, event)).then(onFulfilled, onRejected);
-  } catch (error) {
-    onRejected(error);
-  }
-})";
-
 /// A live context for one route on one worker.
 pub struct RouteContext {
     /// The context itself.
@@ -30,10 +21,6 @@ pub struct RouteContext {
     pub internals: Internals,
     /// The module's default export.
     pub handler: Object,
-    /// `(handler, request, event, onFulfilled, onRejected)`: calls the handler and subscribes
-    /// to its result in one entry into script, so an async handler that fails at once is a
-    /// handled rejection, not an `unhandledRejection`.
-    pub invoke: Object,
     /// Set once the context has been terminated; it is then never used again.
     broken: Rc<Cell<bool>>,
     /// Wakes requests still waiting on a broken context.
@@ -88,18 +75,10 @@ impl RouteContext {
                 ),
                 stack: None,
             })?;
-        let invoke = ctx
-            .eval(INVOKE_SOURCE, "switchyard:invoke.js")?
-            .as_object()
-            .ok_or(JsError::Type {
-                expected: "a function",
-                got: "a primitive",
-            })?;
         Ok(RouteContext {
             ctx,
             internals,
             handler,
-            invoke,
             broken,
             poisoned,
         })

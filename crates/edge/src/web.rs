@@ -214,6 +214,7 @@ pub fn install(ctx: &Context, options: &WebOptions) -> Result<Internals, JsError
         ctx: ctx.clone(),
         new_request: helper("newRequest")?,
         new_fetch_event: helper("newFetchEvent")?,
+        dispatch: helper("dispatch")?,
         wait_until_promises: helper("waitUntilPromises")?,
         read_response: helper("readResponse")?,
         read_chunk: helper("readChunk")?,
@@ -227,6 +228,26 @@ pub fn install(ctx: &Context, options: &WebOptions) -> Result<Internals, JsError
     })
 }
 
+/// Headers as one string, `name\0value\0name\0value`, which script splits when it needs them.
+fn flatten_headers(ctx: &Context, headers: &[(String, String)]) -> Result<String, JsError> {
+    let mut flat = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    for (index, (name, value)) in headers.iter().enumerate() {
+        if name.contains('\0') || value.contains('\0') {
+            return Err(thrown_type_error(
+                ctx,
+                "A header name or value contains NUL",
+            ));
+        }
+        if index > 0 {
+            flat.push('\0');
+        }
+        flat.push_str(name);
+        flat.push('\0');
+        flat.push_str(value);
+    }
+    Ok(flat)
+}
+
 /// Rust-held handles to the hidden JS helpers of one context (user code cannot reach them).
 ///
 /// Holding an `Internals` keeps its context alive; drop it with the context. Dropping it
@@ -236,6 +257,7 @@ pub struct Internals {
     ctx: Context,
     new_request: Object,
     new_fetch_event: Object,
+    dispatch: Object,
     wait_until_promises: Object,
     read_response: Object,
     read_chunk: Object,
@@ -321,6 +343,36 @@ impl Internals {
         self.request_with(method, url, headers, Value::clone(stream))
     }
 
+    /// Builds the Request and its event, calls `handler(request, event)` and subscribes the
+    /// two reactions to its result, all in one entry into script; returns the event.
+    #[allow(clippy::too_many_arguments)]
+    pub fn dispatch(
+        &self,
+        handler: &Object,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+        on_fulfilled: Object,
+        on_rejected: Object,
+    ) -> Result<Object, JsError> {
+        let ctx = &self.ctx;
+        let body = match body {
+            Some(bytes) => ctx.uint8_array(bytes)?.into(),
+            None => ctx.null(),
+        };
+        let args = [
+            Value::clone(handler),
+            ctx.string(method),
+            ctx.string(url),
+            ctx.string(&flatten_headers(ctx, headers)?),
+            body,
+            on_fulfilled.into(),
+            on_rejected.into(),
+        ];
+        expect_object(self.dispatch.call(&ctx.undefined(), &args)?)
+    }
+
     fn request_with(
         &self,
         method: &str,
@@ -329,22 +381,7 @@ impl Internals {
         body: Value,
     ) -> Result<Object, JsError> {
         let ctx = &self.ctx;
-        let mut flat =
-            String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
-        for (index, (name, value)) in headers.iter().enumerate() {
-            if name.contains('\0') || value.contains('\0') {
-                return Err(thrown_type_error(
-                    ctx,
-                    "A header name or value contains NUL",
-                ));
-            }
-            if index > 0 {
-                flat.push('\0');
-            }
-            flat.push_str(name);
-            flat.push('\0');
-            flat.push_str(value);
-        }
+        let flat = flatten_headers(ctx, headers)?;
         let args = [ctx.string(method), ctx.string(url), ctx.string(&flat), body];
         expect_object(self.new_request.call(&ctx.undefined(), &args)?)
     }

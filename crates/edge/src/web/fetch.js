@@ -688,6 +688,19 @@
   $.internals = {
     newRequest: $.newRequest,
     newFetchEvent: (request) => new FetchEvent('fetch', { request }),
+    // One entry into script per request: the Request, its event, the handler's call and the
+    // subscription to its result. Subscribing in the same entry also keeps an async handler
+    // that fails at once from counting as an unhandled rejection.
+    dispatch: (handler, method, url, flatHeaders, body, onFulfilled, onRejected) => {
+      const request = $.newRequest(method, url, flatHeaders, body);
+      const event = new FetchEvent('fetch', { request });
+      try {
+        $.then(Promise.resolve(handler(request, event)), onFulfilled, onRejected);
+      } catch (error) {
+        onRejected(error);
+      }
+      return event;
+    },
     waitUntilPromises: $.waitUntilPromises,
     readResponse: $.readResponse,
     readChunk: $.readChunk,
