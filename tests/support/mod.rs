@@ -5,6 +5,7 @@
 pub mod http;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
@@ -119,7 +120,11 @@ impl Server {
         for (name, value) in env {
             command.env(name, value);
         }
+        // Its own process group, so that the server and its Node workers can be stopped
+        // together; see `reap_when_tests_end`.
+        command.process_group(0);
         let mut child = command.spawn().expect("switchyard starts");
+        reap_when_tests_end(child.id());
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
         let sink = log.clone();
@@ -202,6 +207,22 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Servers kept in `static`s are never dropped, so a watcher ends the server's process group
+/// once the test process is gone.
+fn reap_when_tests_end(group: u32) {
+    let tests = std::process::id();
+    let script = format!(
+        "while kill -0 {tests} 2>/dev/null; do sleep 0.2; done; kill -TERM -{group} 2>/dev/null; sleep 2; kill -KILL -{group} 2>/dev/null"
+    );
+    let _ = Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
 }
 
 /// The repository root.

@@ -151,21 +151,31 @@ impl NodePool {
         &self,
         request: NodeRequest,
     ) -> Result<Response<Incoming>, DispatchError> {
-        let (slot, live) = self.pick().await?;
-        let in_flight = InFlight::new(slot);
-        let mut sender = live
-            .connections
-            .take()
-            .await
-            .map_err(|_| DispatchError::WorkerLost)?;
-        let request = to_worker(request);
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|_| DispatchError::WorkerLost)?;
-        live.connections.give_back(sender);
-        drop(in_flight);
-        Ok(response)
+        let mut request = to_worker(request);
+        // A worker that just died is still listed until its supervisor notices; a request the
+        // dead worker never received goes to another worker instead of failing.
+        for _ in 0..=self.slots.len() {
+            let (slot, live) = self.pick().await?;
+            let _in_flight = InFlight::new(slot.clone());
+            let Ok(mut sender) = live.connections.take().await else {
+                slot.forget(&live);
+                continue;
+            };
+            match sender.try_send_request(request).await {
+                Ok(response) => {
+                    live.connections.give_back(sender);
+                    return Ok(response);
+                }
+                Err(mut error) => match error.take_message() {
+                    Some(unsent) => {
+                        slot.forget(&live);
+                        request = unsent;
+                    }
+                    None => return Err(DispatchError::WorkerLost),
+                },
+            }
+        }
+        Err(DispatchError::WorkerLost)
     }
 
     /// The live worker with the fewest requests in flight, waiting a little if none is live.

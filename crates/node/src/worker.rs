@@ -64,6 +64,20 @@ impl Slot {
             .clone()
     }
 
+    /// Stops sending requests to `live` (it could not be reached); its supervisor replaces it.
+    pub fn forget(&self, live: &Arc<Live>) {
+        let mut current = self
+            .live
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if current
+            .as_ref()
+            .is_some_and(|current| Arc::ptr_eq(current, live))
+        {
+            *current = None;
+        }
+    }
+
     fn set_live(&self, live: Option<Arc<Live>>) {
         *self
             .live
@@ -176,7 +190,7 @@ async fn run_once(
     tracing::debug!("Node.js worker {} (pid {pid}) is ready.", slot.id);
     tokio::select! {
         status = child.wait() => Exit::Died(format!("(pid {pid}) {}", describe_exit(status))),
-        () = health_watch(&live) => {
+        () = health_watch(slot, &live) => {
             let _ = child.kill().await;
             Exit::Died("stopped answering its health check and was killed".into())
         }
@@ -242,13 +256,23 @@ async fn forward(line: &str) {
     let _ = stdout.write_all(format!("{line}\n").as_bytes()).await;
 }
 
-/// Resolves once the worker has failed enough health checks in a row.
-async fn health_watch(live: &Live) {
+/// Resolves once the worker has failed enough health checks in a row. A healthy worker that
+/// a request gave up on (see [`Slot::forget`]) takes requests again.
+async fn health_watch(slot: &Slot, live: &Arc<Live>) {
     let mut strikes = 0;
     loop {
         tokio::time::sleep(HEALTH_INTERVAL).await;
         match tokio::time::timeout(HEALTH_TIMEOUT, health_check(live)).await {
-            Ok(true) => strikes = 0,
+            Ok(true) => {
+                strikes = 0;
+                let mut current = slot
+                    .live
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner());
+                if current.is_none() {
+                    *current = Some(live.clone());
+                }
+            }
             _ => {
                 strikes += 1;
                 if strikes >= HEALTH_STRIKES {
