@@ -52,34 +52,11 @@ pub fn route_table(manifest: &Manifest) -> String {
         w3 = widths[3],
     );
     for (index, row) in rows.iter().enumerate() {
-        let _ = writeln!(
-            table,
-            "{} {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
-            glyph(index, rows.len()),
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-        );
+        write_row(&mut table, glyph(index, rows.len()), row, &widths);
     }
     table.push('\n');
     if let Some(row) = middleware {
-        let _ = writeln!(
-            table,
-            "ƒ {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-        );
+        write_row(&mut table, 'ƒ', &row, &widths);
         table.push('\n');
     }
     let label_width = LEGEND
@@ -127,6 +104,23 @@ fn row(entry: &ManifestRoute) -> [String; 4] {
         ("-".to_string(), "-".to_string())
     };
     [entry.route.page.clone(), runtime.to_string(), size, gzip]
+}
+
+/// One line of the table: a leading mark, then route and runtime left-aligned and the two
+/// sizes right-aligned in their columns.
+fn write_row(table: &mut String, mark: char, row: &[String; 4], widths: &[usize; 4]) {
+    let _ = writeln!(
+        table,
+        "{mark} {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        w0 = widths[0],
+        w1 = widths[1],
+        w2 = widths[2],
+        w3 = widths[3],
+    );
 }
 
 #[cfg(test)]
