@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use rolldown_common::{ImportKind, ModuleType};
+use rolldown_common::ModuleType;
 use rolldown_plugin::{
     HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
     HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
@@ -21,7 +21,7 @@ use crate::import_sites::{ImportSite, import_sites};
 use crate::node_builtins::{
     is_node_builtin, may_be_polyfilled, stub_id, stub_source, stub_specifier,
 };
-use crate::virtual_modules::VirtualModules;
+use crate::virtual_modules::{ResolveStart, VirtualModules};
 
 /// The Edge rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
@@ -74,21 +74,10 @@ impl Plugin for EdgePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
-        if let Some(id) = self.virtual_modules.resolve(specifier, args.importer) {
-            return Ok(Some(HookResolveIdOutput::from_id(id)));
-        }
-        let Some(importer) = args.importer else {
-            // Entries are the route files the project model found; rolldown reports a missing one.
-            return Ok(None);
+        let importer = match self.virtual_modules.begin_resolve(args) {
+            ResolveStart::Done(answer) => return Ok(answer),
+            ResolveStart::Continue(importer) => importer,
         };
-        if specifier.starts_with('\0')
-            || !matches!(
-                args.kind,
-                ImportKind::Import | ImportKind::DynamicImport | ImportKind::Require
-            )
-        {
-            return Ok(None);
-        }
         let builtin = is_node_builtin(specifier);
         if !builtin || may_be_polyfilled(specifier) {
             let options = PluginContextResolveOptions {

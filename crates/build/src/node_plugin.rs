@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::{Component, Path};
 
-use rolldown_common::{ImportKind, ModuleType, ResolvedExternal};
+use rolldown_common::{ModuleType, ResolvedExternal};
 use rolldown_plugin::{
     HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
     HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
@@ -17,7 +17,7 @@ use rolldown_utils::ecmascript::is_path_like_specifier;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
-use crate::virtual_modules::VirtualModules;
+use crate::virtual_modules::{ResolveStart, VirtualModules};
 
 /// The Node.js rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
@@ -63,23 +63,10 @@ impl Plugin for NodePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
-        // Switchyard's `next/server` is bundled even when the app installed `next`: Next.js's
-        // own only works inside Next.js.
-        if let Some(id) = self.virtual_modules.resolve(specifier, args.importer) {
-            return Ok(Some(HookResolveIdOutput::from_id(id)));
-        }
-        let Some(importer) = args.importer else {
-            // Entries are the route files the project model found; rolldown reports a missing one.
-            return Ok(None);
+        let importer = match self.virtual_modules.begin_resolve(args) {
+            ResolveStart::Done(answer) => return Ok(answer),
+            ResolveStart::Continue(importer) => importer,
         };
-        if specifier.starts_with('\0')
-            || !matches!(
-                args.kind,
-                ImportKind::Import | ImportKind::DynamicImport | ImportKind::Require
-            )
-        {
-            return Ok(None);
-        }
         // Node always loads its own module for a built-in's name, even when a package of
         // that name is installed.
         if is_node_builtin(specifier) {

@@ -6,6 +6,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rolldown_common::ImportKind;
+use rolldown_plugin::{HookResolveIdArgs, HookResolveIdOutput};
+
 /// Switchyard's `next/server`: `NextRequest`, `NextResponse`, … (an ES module).
 const NEXT_SERVER_SOURCE: &str = include_str!("../../../js/next/server.js");
 
@@ -18,6 +21,14 @@ pub(crate) const ENTRY_ID: &str = "\0switchyard:entry";
 
 const NEXT_SERVER_ID: &str = "\0switchyard:next/server";
 const NEXT_ADAPTER_ID: &str = "\0switchyard:next/adapter";
+
+/// How [`VirtualModules::begin_resolve`] left an import.
+pub(crate) enum ResolveStart<'a> {
+    /// The hook's answer.
+    Done(Option<HookResolveIdOutput>),
+    /// The target decides, for an import from this importer.
+    Continue(&'a str),
+}
 
 /// What one bundle is built from: a file of the app, wrapped or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +138,28 @@ impl VirtualModules {
             "./adapter" | "./adapter.js" if is_builtin(importer) => Some(NEXT_ADAPTER_ID),
             _ => None,
         }
+    }
+
+    /// The steps every target's `resolve_id` hook begins with: a virtual module answers at
+    /// once; entries, ids other plugins made (`\0…`) and other import kinds go to rolldown.
+    /// `Continue` carries the importer of an import the target resolves by its own rules.
+    pub(crate) fn begin_resolve<'a>(&self, args: &HookResolveIdArgs<'a>) -> ResolveStart<'a> {
+        if let Some(id) = self.resolve(args.specifier, args.importer) {
+            return ResolveStart::Done(Some(HookResolveIdOutput::from_id(id)));
+        }
+        let Some(importer) = args.importer else {
+            // Entries are the route files the project model found; rolldown reports a missing one.
+            return ResolveStart::Done(None);
+        };
+        if args.specifier.starts_with('\0')
+            || !matches!(
+                args.kind,
+                ImportKind::Import | ImportKind::DynamicImport | ImportKind::Require
+            )
+        {
+            return ResolveStart::Done(None);
+        }
+        ResolveStart::Continue(importer)
     }
 
     /// The source of the virtual module `id`, if it is one.
