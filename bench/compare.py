@@ -2,7 +2,9 @@
 """Runs Switchyard and `next start` one after the other on the same app and compares them.
 
 Every figure is measured in this run on this machine; the table reports ratios, which travel
-between machines better than absolute numbers do.
+between machines better than absolute numbers do. Before a route is measured, each server must
+answer it with a 200 (and, for the SSR pages, HTML with the last list item); a route that fails
+that check is reported as not measured and the run exits 1 after printing the table.
 """
 
 import argparse
@@ -15,12 +17,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ANCHOR = REPO.parent / "shared" / "bench" / "next-app"
-SWITCHYARD = Path(os.environ.get("SWITCHYARD_BIN", REPO / "target" / "release" / "switchyard"))
+SWITCHYARD = Path(
+    os.environ.get("SWITCHYARD_BIN", REPO / "target" / "release" / "switchyard")
+).resolve()
 
 ROUTES = [
     "/api/edge-hello",
@@ -28,7 +33,21 @@ ROUTES = [
     "/api/edge-stream",
     "/api/node-hello",
     "/mw/x",
+    "/edge-ssr",
+    "/node-ssr",
 ]
+
+# What a route's body must contain before it is measured (beyond a 200), and its content type.
+EXPECT = {
+    "/edge-ssr": ("text/html", "item 199"),
+    "/node-ssr": ("text/html", "item 199"),
+}
+
+# The project's goals: Switchyard's req/s at least this many times Next's.
+GOALS = {
+    "/edge-ssr": 3.0,
+    "/node-ssr": 2.0,
+}
 
 
 def free_port():
@@ -79,6 +98,27 @@ def tree_rss_kib(pid):
     return total
 
 
+def check_route(url, route):
+    """None when `url` answers 200 with what EXPECT asks of `route`, else what is wrong."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            status, ctype, body = response.status, response.headers.get("content-type", ""), \
+                response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return f"answered {error.code}: {error.read()[:300].decode('utf-8', 'replace')!r}"
+    except OSError as error:
+        return f"failed: {error}"
+    if status != 200:
+        return f"answered {status}"
+    if route in EXPECT:
+        want_type, needle = EXPECT[route]
+        if not ctype.startswith(want_type):
+            return f"answered content-type {ctype!r}, not {want_type}"
+        if needle not in body:
+            return f"answered HTML without {needle!r}: {body[:300]!r}"
+    return None
+
+
 def wrk(url, duration, connections):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
@@ -98,9 +138,15 @@ def measure(name, command, cwd, port, routes, args, env=None, host="127.0.0.1"):
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        startup = wait_for_200(f"http://{host}:{port}{routes[0]}", started)
-        results = {"startup_ms": startup * 1000, "routes": {}}
+        # Always the same probe, so that start-up times compare between runs with --only.
+        startup = wait_for_200(f"http://{host}:{port}{ROUTES[0]}", started)
+        results = {"startup_ms": startup * 1000, "routes": {}, "failed": {}}
         for route in routes:
+            problem = check_route(f"http://{host}:{port}{route}", route)
+            if problem:
+                print(f"== {name}: {route} {problem}; not measured", file=sys.stderr)
+                results["failed"][route] = problem
+                continue
             print(f"== {name}: wrk {route}", file=sys.stderr)
             wrk(f"http://{host}:{port}{route}", 2, args.connections)  # warm-up
             results["routes"][route] = wrk(f"http://{host}:{port}{route}", args.duration,
@@ -125,6 +171,7 @@ def prepare_app(workdir):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
@@ -158,22 +205,50 @@ def main():
                                   str(port)], app, port, routes, args, host="localhost")
             nx["build_s"] = nx_build
 
-    report(sy, nx, args)
+    report(sy, nx, routes, args)
+    if sy["failed"] or (nx and nx["failed"]):
+        sys.exit(1)
 
 
-def report(sy, nx, args):
+def goal_cell(route, ratio):
+    goal = GOALS.get(route)
+    if goal is None:
+        return "-"
+    if ratio is None:
+        return f"≥ {goal:g}x"
+    return f"≥ {goal:g}x {'met' if ratio >= goal else 'MISSED'}"
+
+
+def report(sy, nx, routes, args):
     print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency, 127.0.0.1, "
           f"{os.cpu_count()} cores\n")
-    print("| route | Switchyard req/s | Next req/s | ratio | Switchyard p99 | Next p99 |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for route, s in sy["routes"].items():
-        n = nx["routes"][route] if nx else None
-        ratio = f"{s['rps'] / n['rps']:.1f}x" if n else "-"
-        print(f"| {route} | {s['rps']:,.0f} | {n['rps']:,.0f} | {ratio} | {s['p99_ms']:.2f} ms | "
-              f"{n['p99_ms']:.2f} ms |" if n else
-              f"| {route} | {s['rps']:,.0f} | - | - | {s['p99_ms']:.2f} ms | - |")
-        if s["non2xx"]:
-            print(f"  (switchyard: {s['non2xx']} non-2xx responses)")
+    print("| route | Switchyard req/s | Next req/s | ratio | goal | Switchyard p99 | Next p99 |")
+    print("|---|---:|---:|---:|---|---:|---:|")
+    notes = []
+    for route in routes:
+        s = sy["routes"].get(route)
+        n = nx["routes"].get(route) if nx else None
+        ratio = s["rps"] / n["rps"] if s and n else None
+        cells = [
+            route,
+            f"{s['rps']:,.0f}" if s else "not measured",
+            f"{n['rps']:,.0f}" if n else ("not measured" if nx else "-"),
+            f"{ratio:.1f}x" if ratio else "-",
+            goal_cell(route, ratio),
+            f"{s['p99_ms']:.2f} ms" if s else "-",
+            f"{n['p99_ms']:.2f} ms" if n else "-",
+        ]
+        print("| " + " | ".join(cells) + " |")
+        for label, side in [("switchyard", sy), ("next", nx)]:
+            if not side:
+                continue
+            if route in side["failed"]:
+                notes.append(f"{label} {route}: {side['failed'][route]}")
+            elif side["routes"][route]["non2xx"]:
+                notes.append(f"{label} {route}: {side['routes'][route]['non2xx']} non-2xx "
+                             "responses during the run")
+    for note in notes:
+        print(f"  ({note})")
     print()
     print("| | Switchyard | Next | ratio |")
     print("|---|---:|---:|---:|")
@@ -181,7 +256,12 @@ def report(sy, nx, args):
                              ("rss_mib", "RSS of the process tree after load", "MiB"),
                              ("build_s", "build time", "s")]:
         n = nx[key] if nx else None
-        ratio = f"{n / sy[key]:.1f}x less" if n else "-"
+        if not n:
+            ratio = "-"
+        elif n >= sy[key]:
+            ratio = f"{n / sy[key]:.1f}x less"
+        else:
+            ratio = f"{sy[key] / n:.1f}x more"
         nval = f"{n:,.1f} {unit}" if n else "-"
         print(f"| {label} | {sy[key]:,.1f} {unit} | {nval} | {ratio} |")
 

@@ -151,17 +151,6 @@ fn node_routes_beside_edge_routes_are_served_by_node() {
 }
 
 #[test]
-fn pages_are_listed_but_not_rendered_yet() {
-    let page = SERVER.get("/");
-    assert_eq!(page.status, 501);
-    assert!(
-        page.text().contains("Pages are not rendered yet"),
-        "{}",
-        page.text()
-    );
-}
-
-#[test]
 fn a_throwing_handler_is_a_500_with_the_stack_in_the_log_only() {
     let response = SERVER.get("/api/throws");
     assert_eq!(response.status, 500);

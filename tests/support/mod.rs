@@ -32,7 +32,10 @@ fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         let path = entry.path();
         let target = to.join(entry.file_name());
-        if path.is_dir() {
+        if entry.file_name() == "node_modules" {
+            // Installed by scripts/fixtures.sh; shared, not copied, by every test's copy.
+            std::os::unix::fs::symlink(&path, &target).unwrap();
+        } else if path.is_dir() {
             if entry.file_name() != ".switchyard" {
                 copy_dir(&path, &target);
             }

@@ -423,12 +423,8 @@ fn a_bundle_over_the_limit_fails() {
 }
 
 #[test]
-fn the_manifest_lists_every_route_and_only_api_routes_get_bundles() {
+fn the_manifest_lists_every_route_with_its_bundle() {
     let app = TestApp::new(&[
-        (
-            "pages/index.js",
-            "export default function Home() { return null; }\n",
-        ),
         (
             "pages/api/node.js",
             "import fs from 'fs';\nexport default (req, res) => res.end(String(fs));\n",
@@ -437,16 +433,10 @@ fn the_manifest_lists_every_route_and_only_api_routes_get_bundles() {
             "pages/api/[id].ts",
             "export default (req: Request) => new Response(req.url);\n",
         ),
-        (
-            "pages/edge-page.js",
-            "export const config = { runtime: 'experimental-edge' };\nexport default () => null;\n",
-        ),
     ]);
     let routes = [
-        route("pages/index.js", Runtime::Nodejs),
         route("pages/api/node.js", Runtime::Nodejs),
         edge("pages/api/[id].ts"),
-        edge("pages/edge-page.js"),
     ];
     let output = app.build(&routes).unwrap();
     let bundles: Vec<Option<&str>> = output
@@ -457,14 +447,9 @@ fn the_manifest_lists_every_route_and_only_api_routes_get_bundles() {
         .collect();
     assert_eq!(
         bundles,
-        [
-            None,
-            Some("node/api/node.js"),
-            Some("edge/api/[id].js"),
-            None
-        ]
+        [Some("node/api/node.js"), Some("edge/api/[id].js")]
     );
-    let id = &output.manifest.routes[2];
+    let id = &output.manifest.routes[1];
     assert!(id.size > 0 && id.gzip_size > 0 && id.gzip_size < id.size + 100);
     assert_eq!(
         output.manifest,
@@ -475,6 +460,22 @@ fn the_manifest_lists_every_route_and_only_api_routes_get_bundles() {
     assert_eq!(
         app.build(&routes).unwrap().manifest.build_id,
         output.manifest.build_id
+    );
+}
+
+#[test]
+fn pages_without_react_installed_fail_with_the_fix() {
+    let app = TestApp::new(&[(
+        "pages/index.js",
+        "export default function Home() { return null; }\n",
+    )]);
+    let (errors, _) = failed(app.build(&[route("pages/index.js", Runtime::Nodejs)]));
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].file, std::path::Path::new("./pages/index.js"));
+    assert_eq!(
+        errors[0].message,
+        "Pages render with the app's own React, and `react`, `react-dom` are not installed. \
+         Run `npm install react react-dom` in the app."
     );
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rolldown::{BundlerOptions, OutputFormat, Platform, ResolveOptions, SourceMapType};
 use switchyard_app::{Diagnostic, Severity};
@@ -34,9 +35,11 @@ pub(crate) async fn bundle_edge_entry(
     root: PathBuf,
     entry: BundleEntry,
     allow_dynamic: Vec<String>,
+    build_info: Arc<str>,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
-    let plugin = EdgePlugin::new(imports.clone(), VirtualModules::new(&entry));
+    let modules = VirtualModules::new(&root, &entry, build_info);
+    let plugin = EdgePlugin::new(imports.clone(), modules);
     let Generated {
         chunk,
         mut diagnostics,

@@ -85,7 +85,7 @@ impl Plugin for EdgePlugin {
                 ..Default::default()
             };
             match ctx
-                .resolve(specifier, Some(importer), Some(options))
+                .resolve(specifier, Some(&importer), Some(options))
                 .await?
             {
                 // A package the app installed under a built-in's name is honoured, as in Next.js.
@@ -95,7 +95,7 @@ impl Plugin for EdgePlugin {
                 // rolldown would only warn about a missing package and leave it external, and
                 // it drops its warnings when another import fails: record it here instead.
                 Err(ResolveError::NotFound(_)) if !builtin => {
-                    self.imports.lock().add_unresolved(importer, specifier);
+                    self.imports.lock().add_unresolved(&importer, specifier);
                     return Ok(None);
                 }
                 // Other failures (a path a package does not export, ...) rolldown reports.

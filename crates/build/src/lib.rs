@@ -21,6 +21,8 @@
 mod build_id;
 #[cfg(test)]
 mod build_tests;
+mod client_bundle;
+mod client_plugin;
 mod dynamic_code;
 mod edge_bundle;
 mod edge_plugin;
@@ -38,6 +40,7 @@ mod node_bundle;
 mod node_plugin;
 mod original_position;
 mod pipeline;
+mod prerender;
 mod progress;
 mod rolldown_diagnostics;
 mod route_bundle;
@@ -53,7 +56,9 @@ mod virtual_modules;
 
 pub use edge_bundle::MODULE_GLOBAL;
 pub use error::BuildError;
-pub use manifest::{MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute};
+pub use manifest::{
+    MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute, StaticPage,
+};
 pub use pipeline::{BuildOptions, BuildOutput, build, build_project};
 pub use route_table::route_table;
 pub use size::DEFAULT_EDGE_SIZE_LIMIT_GZIP;

@@ -22,6 +22,9 @@ pub struct Manifest {
     /// The middleware (or proxy), when the app has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middleware: Option<ManifestMiddleware>,
+    /// The page unknown URLs get (`/404`, or `/_error`), when the app has pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_found: Option<ManifestRoute>,
 }
 
 /// The middleware and what the build made of it.
@@ -54,6 +57,41 @@ pub struct ManifestRoute {
     pub size: u64,
     /// The bundle's size after gzip in bytes (0 without a bundle).
     pub gzip_size: u64,
+    /// What the build rendered of a static page, if it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerendered: Option<StaticPage>,
+}
+
+impl ManifestRoute {
+    /// `route`, with nothing built for it yet.
+    pub fn new(route: Route) -> Self {
+        Self {
+            route,
+            bundle: None,
+            size: 0,
+            gzip_size: 0,
+            prerendered: None,
+        }
+    }
+}
+
+/// A page rendered at build time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum StaticPage {
+    /// Its HTML and, for `getStaticProps`, its data (`/_next/data/…json`), relative to the
+    /// output directory, and the `revalidate` it asked for (noted, not acted on).
+    Html {
+        html: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revalidate: Option<serde_json::Value>,
+    },
+    /// `getStaticProps` returned `notFound`: the URL answers with the 404 page.
+    NotFound,
+    /// `getStaticProps` returned a redirect.
+    Redirect { destination: String, status: u16 },
 }
 
 /// Reading or writing the manifest failed.
@@ -129,8 +167,10 @@ mod tests {
                 bundle: Some("edge/api/[id].js".to_string()),
                 size: 10,
                 gzip_size: 5,
+                prerendered: None,
             }],
             middleware: None,
+            not_found: None,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::test_app::{TestApp, failed};
 use crate::test_edge::settle;
 use crate::{BuildError, BuildOptions, BuildOutput, Manifest, build_project, route_table};
 
-const PAGE: &str = "export default function Home() { return null; }\n";
+const API_ROUTE: &str = "export default (req, res) => res.end('ok');\n";
 
 /// Loads the app with the project model, which must find no error, and builds it.
 fn build_app(app: &TestApp) -> Result<BuildOutput, BuildError> {
@@ -55,7 +55,10 @@ const EDGE_MIDDLEWARE: &str = "import { NextResponse, type NextRequest } from 'n
 #[test]
 fn edge_middleware_is_bundled_with_next_server_and_recorded_with_its_matchers() {
     // No `next` installed: `next/server` is Switchyard's.
-    let app = TestApp::new(&[("pages/index.js", PAGE), ("middleware.ts", EDGE_MIDDLEWARE)]);
+    let app = TestApp::new(&[
+        ("pages/api/ok.js", API_ROUTE),
+        ("middleware.ts", EDGE_MIDDLEWARE),
+    ]);
     let output = build_app(&app).unwrap();
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
     let entry = output.manifest.middleware.as_ref().unwrap();
@@ -95,7 +98,7 @@ fn edge_middleware_is_bundled_with_next_server_and_recorded_with_its_matchers() 
 #[test]
 fn node_middleware_bundles_switchyards_next_server_even_with_next_installed() {
     let app = TestApp::new(&[
-        ("pages/index.js", PAGE),
+        ("pages/api/ok.js", API_ROUTE),
         (
             "node_modules/next/package.json",
             r#"{ "name": "next", "exports": { "./server": "./server.js" } }"#,
@@ -115,7 +118,7 @@ fn node_middleware_bundles_switchyards_next_server_even_with_next_installed() {
              }\n\
              export const config = { runtime: 'nodejs' };\n",
         ),
-        ("src/pages/index.js", PAGE),
+        ("src/pages/api/ok.js", API_ROUTE),
     ]);
     fs::remove_dir_all(app.root().join("pages")).unwrap();
     let output = build_app(&app).unwrap();
@@ -162,7 +165,7 @@ fn node_middleware_bundles_switchyards_next_server_even_with_next_installed() {
 #[test]
 fn a_proxy_is_bundled_for_node() {
     let app = TestApp::new(&[
-        ("pages/index.js", PAGE),
+        ("pages/api/ok.js", API_ROUTE),
         (
             "proxy.ts",
             "import { NextResponse } from 'next/server';\n\
@@ -185,7 +188,7 @@ fn a_proxy_is_bundled_for_node() {
 #[test]
 fn edge_middleware_importing_node_builtins_warns() {
     let app = TestApp::new(&[
-        ("pages/index.js", PAGE),
+        ("pages/api/ok.js", API_ROUTE),
         (
             "middleware.js",
             "import { NextResponse } from 'next/server';\n\
@@ -221,7 +224,7 @@ fn edge_middleware_importing_node_builtins_warns() {
 fn edge_middleware_follows_the_dynamic_code_and_size_rules() {
     let files = |config: &str| {
         vec![
-            ("pages/index.js", PAGE.to_string()),
+            ("pages/api/ok.js", API_ROUTE.to_string()),
             (
                 "lib/legacy.js",
                 "export const compute = () => eval('1 + 1');\n".to_string(),
@@ -288,7 +291,7 @@ fn the_middleware_bundle_gets_the_apps_base_path() {
             "next.config.js",
             "module.exports = { basePath: '/docs' };\n",
         ),
-        ("pages/index.js", PAGE),
+        ("pages/api/ok.js", API_ROUTE),
         (
             "middleware.js",
             "import { NextResponse } from 'next/server';\n\
@@ -311,8 +314,8 @@ fn the_middleware_bundle_gets_the_apps_base_path() {
 
 #[test]
 fn a_build_without_middleware_records_none() {
-    let app = TestApp::new(&[("pages/index.js", PAGE)]);
+    let app = TestApp::new(&[("pages/api/ok.js", API_ROUTE)]);
     let output = build_app(&app).unwrap();
     assert!(output.manifest.middleware.is_none());
-    assert!(!route_table(&output.manifest).contains('ƒ'));
+    assert!(!route_table(&output.manifest).contains("Middleware"));
 }

@@ -6,6 +6,7 @@
 //! `default` (the handler) and `config`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rolldown::{AddonOutputOption, BundlerOptions, EsModuleFlag, OutputFormat, Platform};
 
@@ -26,9 +27,11 @@ const COMMONJS_ENTRY_INTEROP: &str = "if (!module.exports || !module.exports.__e
 pub(crate) async fn bundle_node_entry(
     root: PathBuf,
     entry: BundleEntry,
+    build_info: Arc<str>,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
-    let plugin = NodePlugin::new(imports.clone(), VirtualModules::new(&entry));
+    let modules = VirtualModules::new(&root, &entry, build_info);
+    let plugin = NodePlugin::new(imports.clone(), modules);
     let Generated { chunk, diagnostics } =
         generate(&root, &entry, options(&root, &entry), plugin, &imports).await?;
     Ok(RouteBundle::new(

@@ -77,7 +77,7 @@ impl Plugin for NodePlugin {
             ..Default::default()
         };
         match ctx
-            .resolve(specifier, Some(importer), Some(options))
+            .resolve(specifier, Some(&importer), Some(options))
             .await?
         {
             // A package: the bundle lives inside the app, so `require` finds the same
@@ -92,7 +92,7 @@ impl Plugin for NodePlugin {
             // rolldown would only warn about a missing package and leave it external, and it
             // drops its warnings when another import fails: record it here instead.
             Err(ResolveError::NotFound(_)) => {
-                self.imports.lock().add_unresolved(importer, specifier);
+                self.imports.lock().add_unresolved(&importer, specifier);
                 Ok(None)
             }
             // The app's own modules, and failures rolldown reports (a path a package does

@@ -3,22 +3,25 @@
 use std::fs;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use switchyard_app::{
-    Diagnostic, Middleware, NextConfig, Project, Route, RouteKind, Runtime, Severity,
+    Diagnostic, Middleware, NextConfig, Project, Route, RouteKind, Runtime, Severity, SpecialFiles,
 };
 use tokio::task::JoinSet;
 
 use crate::build_id::BuildIdHasher;
+use crate::client_bundle::{ClientOutput, ClientPage, STATIC_DIR, bundle_client};
 use crate::edge_bundle::bundle_edge_entry;
 use crate::error::BuildError;
 use crate::location::display_path;
 use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute};
 use crate::node_bundle::bundle_node_entry;
+use crate::prerender::{PAGES_DIR, prerender_pages};
 use crate::progress::Progress;
 use crate::route_bundle::RouteBundle;
 use crate::size::{DEFAULT_EDGE_SIZE_LIMIT_GZIP, gzip_size, size_limit_error};
-use crate::virtual_modules::{BundleEntry, Wrap};
+use crate::virtual_modules::{BUILD_ID_PLACEHOLDER, BundleEntry, SpecialModules, Wrap};
 
 /// The directory under the output directory that holds Edge bundles.
 const EDGE_DIR: &str = "edge";
@@ -66,9 +69,174 @@ pub struct BuildOutput {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Whether this build bundles `route`: API routes, for their runtime, so far.
-fn is_bundled(route: &Route) -> bool {
-    route.kind == RouteKind::Api
+/// The page that answers unknown URLs: `pages/404`, else `_error` (the app's or Switchyard's).
+const ERROR_PAGE: &str = "/_error";
+
+/// The module of the error page when the app has no `pages/_error`.
+const BUILTIN_ERROR_PAGE: &str = "next/error";
+
+/// The route that renders the 404 page: `pages/404`, else `_error`. On Node.js (it is
+/// prerendered) unless every page of the app runs on Edge.
+fn not_found_route(routes: &[Route], special: &SpecialFiles) -> Route {
+    if let Some(route) = routes.iter().find(|route| route.page == "/404") {
+        return route.clone();
+    }
+    let all_edge = routes
+        .iter()
+        .filter(|route| route.kind == RouteKind::Page)
+        .all(|route| route.runtime == Runtime::Edge);
+    Route {
+        page: ERROR_PAGE.to_string(),
+        file: special
+            .error
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(BUILTIN_ERROR_PAGE)),
+        kind: RouteKind::Page,
+        runtime: if all_edge {
+            Runtime::Edge
+        } else {
+            Runtime::Nodejs
+        },
+        segments: Vec::new(),
+        info: Default::default(),
+    }
+}
+
+/// The packages pages render with; never bundled into Switchyard, always the app's.
+const REACT_PACKAGES: [&str; 2] = ["react", "react-dom"];
+
+/// One error, on the first page, when the app has pages but not React: otherwise every
+/// page would report every import of React from Switchyard's own modules.
+fn missing_react(root: &Path, pages: &[&Route]) -> Option<Diagnostic> {
+    let first = pages.first()?;
+    let missing: Vec<&str> = REACT_PACKAGES
+        .into_iter()
+        .filter(|package| !is_installed(root, package))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let listed = missing
+        .iter()
+        .map(|package| format!("`{package}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if missing.len() == 1 { "is" } else { "are" };
+    Some(Diagnostic {
+        severity: Severity::Error,
+        file: display_path(root, &root.join(&first.file)),
+        line: None,
+        column: None,
+        message: format!(
+            "Pages render with the app's own React, and {listed} {verb} not installed. \
+             Run `npm install {}` in the app.",
+            missing.join(" ")
+        ),
+    })
+}
+
+/// Whether `package` is installed where Node.js would find it from `root`.
+fn is_installed(root: &Path, package: &str) -> bool {
+    root.ancestors().any(|dir| {
+        dir.join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+    })
+}
+
+/// Next.js's warning for getStaticProps on an Edge page, which then runs per request.
+fn edge_static_props_warnings(root: &Path, pages: &[&Route]) -> Vec<Diagnostic> {
+    pages
+        .iter()
+        .filter(|route| route.runtime == Runtime::Edge && route.info.get_static_props)
+        .map(|route| Diagnostic {
+            severity: Severity::Warning,
+            file: display_path(root, &root.join(&route.file)),
+            line: None,
+            column: None,
+            message: format!(
+                "\"getStaticProps\" is not yet supported fully with \"experimental-edge\", detected on {}",
+                route.page
+            ),
+        })
+        .collect()
+}
+
+/// What the browser build bundles: `_app`, `_error`, and every page.
+fn client_pages(root: &Path, pages: &[&Route], special: &SpecialModules) -> Vec<ClientPage> {
+    let mut client = vec![
+        ClientPage {
+            page: "/_app".to_string(),
+            module: special.app.clone(),
+        },
+        ClientPage {
+            page: ERROR_PAGE.to_string(),
+            module: special.error.clone(),
+        },
+    ];
+    client.extend(
+        pages
+            .iter()
+            .filter(|route| route.page != ERROR_PAGE)
+            .map(|route| ClientPage {
+                page: route.page.clone(),
+                module: page_file(root, route).to_string_lossy().into_owned(),
+            }),
+    );
+    client
+}
+
+/// `next/internal/build-info`: the build id (a placeholder until every bundle is made) and
+/// the URLs of the browser's files.
+fn build_info(client: &ClientOutput) -> String {
+    let mut preload: serde_json::Map<String, serde_json::Value> = client
+        .pages
+        .iter()
+        .map(|(page, assets)| (page.clone(), assets.preload.clone().into()))
+        .collect();
+    preload.insert("main".into(), vec![client.main.clone()].into());
+    let assets = serde_json::json!({
+        "buildManifest": format!("/_next/{STATIC_DIR}/{BUILD_ID_PLACEHOLDER}/_buildManifest.js"),
+        "main": client.main,
+        "preload": preload,
+    });
+    format!("export const buildId = \"{BUILD_ID_PLACEHOLDER}\";\nexport const assets = {assets};\n")
+}
+
+/// `_buildManifest.js`: what client-side navigation needs to find and load a page.
+fn client_build_manifest(build_id: &str, routes: &[Route], client: &ClientOutput) -> String {
+    let pages: Vec<&Route> = routes
+        .iter()
+        .filter(|route| route.kind == RouteKind::Page)
+        .collect();
+    let mut entries = serde_json::Map::new();
+    for (page, assets) in &client.pages {
+        let route = pages.iter().find(|route| &route.page == page);
+        let data = route.and_then(|route| {
+            if route.info.get_server_side_props {
+                Some("ssp")
+            } else if route.info.get_static_props {
+                Some(if route.runtime == Runtime::Edge {
+                    "ssp"
+                } else {
+                    "ssg"
+                })
+            } else {
+                None
+            }
+        });
+        entries.insert(
+            page.clone(),
+            serde_json::json!({ "js": assets.js, "data": data }),
+        );
+    }
+    let manifest = serde_json::json!({
+        "buildId": build_id,
+        "sortedPages": pages.iter().map(|route| route.page.as_str()).collect::<Vec<_>>(),
+        "pages": entries,
+    });
+    format!("self.__BUILD_MANIFEST = {manifest};\n")
 }
 
 /// The directory under the output directory for bundles of `runtime`.
@@ -88,7 +256,7 @@ pub fn build(
     routes: &[Route],
     options: &BuildOptions,
 ) -> Result<BuildOutput, BuildError> {
-    build_app(root, routes, None, None, options)
+    build_app(root, routes, None, None, &SpecialFiles::default(), options)
 }
 
 /// Builds `project`: its routes and its middleware (or proxy), as [`build`] does.
@@ -98,6 +266,7 @@ pub fn build_project(project: &Project, options: &BuildOptions) -> Result<BuildO
         project.routes.routes(),
         project.middleware.as_ref(),
         Some(&project.config),
+        &project.special_files,
         options,
     )
 }
@@ -128,11 +297,28 @@ struct Job {
     allow_dynamic: Vec<String>,
 }
 
-/// The job for `route` (one that [`is_bundled`]); `next_config` is for the adapter.
-fn route_job(root: &Path, route: &Route, next_config: Option<&serde_json::Value>) -> Job {
-    let file = root.join(&route.file);
-    let (entry, allow_dynamic) = match route.runtime {
-        Runtime::Edge => (
+/// The job for `route`; `next_config` is for the adapter, `special` for pages.
+fn route_job(
+    root: &Path,
+    route: &Route,
+    next_config: Option<&serde_json::Value>,
+    special: &SpecialModules,
+) -> Job {
+    let file = page_file(root, route);
+    let (entry, allow_dynamic) = match (route.kind, route.runtime) {
+        (RouteKind::Page, runtime) => (
+            BundleEntry {
+                file,
+                wrap: Wrap::Page {
+                    page: route.page.clone(),
+                    edge: runtime == Runtime::Edge,
+                    special: special.clone(),
+                },
+                next_config: next_config.cloned(),
+            },
+            allow_dynamic_globs(route.info.config.as_ref()),
+        ),
+        (RouteKind::Api, Runtime::Edge) => (
             BundleEntry {
                 file,
                 wrap: Wrap::ApiRoute {
@@ -142,7 +328,7 @@ fn route_job(root: &Path, route: &Route, next_config: Option<&serde_json::Value>
             },
             allow_dynamic_globs(route.info.config.as_ref()),
         ),
-        Runtime::Nodejs => (BundleEntry::file(file), Vec::new()),
+        (RouteKind::Api, Runtime::Nodejs) => (BundleEntry::file(file), Vec::new()),
     };
     Job {
         page: route.page.clone(),
@@ -152,7 +338,16 @@ fn route_job(root: &Path, route: &Route, next_config: Option<&serde_json::Value>
     }
 }
 
-/// `config.unstable_allowDynamic` of an Edge API route: a glob or a list of them.
+/// The file of `route` (absolute), or the built-in module it stands for (`next/error`).
+fn page_file(root: &Path, route: &Route) -> PathBuf {
+    if route.file == Path::new(BUILTIN_ERROR_PAGE) {
+        route.file.clone()
+    } else {
+        root.join(&route.file)
+    }
+}
+
+/// `config.unstable_allowDynamic` of an Edge route: a glob or a list of them.
 fn allow_dynamic_globs(config: Option<&serde_json::Value>) -> Vec<String> {
     match config.and_then(|config| config.get("unstable_allowDynamic")) {
         Some(serde_json::Value::String(glob)) => vec![glob.clone()],
@@ -241,28 +436,52 @@ impl Collected<'_> {
     }
 }
 
-/// [`build`] with the middleware, if the app has one, and the app's config, if known (the
-/// adapter builds `request.nextUrl` with its `basePath`, `i18n` and `trailingSlash`).
+/// [`build`] with the middleware, if the app has one, the app's config, if known (the
+/// adapter builds `request.nextUrl` with its `basePath`, `i18n` and `trailingSlash`), and its
+/// `_app`, `_document` and `_error`.
 pub(crate) fn build_app(
     root: &Path,
     routes: &[Route],
     middleware: Option<&Middleware>,
     config: Option<&NextConfig>,
+    special_files: &SpecialFiles,
     options: &BuildOptions,
 ) -> Result<BuildOutput, BuildError> {
     // Canonical, because the bundler reports module ids with symlinks resolved.
     let root = fs::canonicalize(root).map_err(BuildError::io("read the app directory", root))?;
     let next_config = config.and_then(adapter_config);
+    let special = SpecialModules::new(&root, special_files);
+    let pages: Vec<&Route> = routes
+        .iter()
+        .filter(|route| route.kind == RouteKind::Page)
+        .collect();
+    if let Some(error) = missing_react(&root, &pages) {
+        return Err(BuildError::Failed {
+            errors: vec![error],
+            warnings: Vec::new(),
+        });
+    }
+    let not_found = (!pages.is_empty()).then(|| not_found_route(routes, special_files));
+
+    // The browser's files first: the server bundles name them.
+    let client = if pages.is_empty() {
+        ClientOutput::default()
+    } else {
+        block_on(bundle_client(&root, &client_pages(&root, &pages, &special)))?
+    };
+    let build_info: Arc<str> = Arc::from(build_info(&client));
+
     let mut jobs: Vec<Job> = routes
         .iter()
-        .filter(|route| is_bundled(route))
-        .map(|route| route_job(&root, route, next_config.as_ref()))
+        .map(|route| route_job(&root, route, next_config.as_ref(), &special))
         .collect();
+    let error_page = not_found.as_ref().filter(|route| route.page == ERROR_PAGE);
+    jobs.extend(error_page.map(|route| route_job(&root, route, next_config.as_ref(), &special)));
     jobs.extend(
         middleware.map(|middleware| middleware_job(&root, middleware, next_config.as_ref())),
     );
     let progress = Progress::new(options.progress, jobs.len());
-    let bundles = block_on(bundle_all(&root, &jobs, &progress));
+    let bundles = block_on(bundle_all(&root, &jobs, &progress, &build_info));
     progress.clear();
     let bundles = bundles?;
 
@@ -274,31 +493,40 @@ pub(crate) fn build_app(
         files: Vec::new(),
         hasher: BuildIdHasher::new(),
     };
-    let mut entries = Vec::new();
-    let mut bundles = bundles.into_iter().zip(&jobs);
-    for route in routes {
-        collected.hasher.add(route.page.as_bytes());
-        let mut entry = ManifestRoute {
-            route: route.clone(),
-            bundle: None,
-            size: 0,
-            gzip_size: 0,
-        };
-        if is_bundled(route) {
-            let (bundle, job) = bundles.next().expect("one bundle per bundled route");
-            let relative = format!(
-                "{}/{}",
-                runtime_dir(route.runtime),
-                bundle_file_name(&route.page)
-            );
-            if let Some(made) = collected.add(bundle, job, &route.file, relative) {
-                entry.bundle = Some(made.relative);
-                entry.size = made.size;
-                entry.gzip_size = made.gzip_size;
-            }
+    for diagnostic in client.diagnostics.iter().cloned() {
+        match diagnostic.severity {
+            Severity::Error => collected.errors.push(diagnostic),
+            Severity::Warning => collected.warnings.push(diagnostic),
         }
-        entries.push(entry);
     }
+    for (_, code) in &client.files {
+        collected.hasher.add(code.as_bytes());
+    }
+    collected
+        .warnings
+        .extend(edge_static_props_warnings(&root, &pages));
+    let mut bundles = bundles.into_iter().zip(&jobs);
+    let mut bundle_route = |collected: &mut Collected, route: &Route| {
+        collected.hasher.add(route.page.as_bytes());
+        let mut entry = ManifestRoute::new(route.clone());
+        let (bundle, job) = bundles.next().expect("one bundle per route");
+        let relative = format!(
+            "{}/{}",
+            runtime_dir(route.runtime),
+            bundle_file_name(&route.page)
+        );
+        if let Some(made) = collected.add(bundle, job, &route.file, relative) {
+            entry.bundle = Some(made.relative);
+            entry.size = made.size;
+            entry.gzip_size = made.gzip_size;
+        }
+        entry
+    };
+    let mut entries: Vec<ManifestRoute> = routes
+        .iter()
+        .map(|route| bundle_route(&mut collected, route))
+        .collect();
+    let mut error_entry = error_page.map(|route| bundle_route(&mut collected, route));
     let mut manifest_middleware = None;
     if let Some(middleware) = middleware {
         let (bundle, job) = bundles.next().expect("a bundle for the middleware");
@@ -315,7 +543,7 @@ pub(crate) fn build_app(
     }
     let Collected {
         errors,
-        warnings,
+        mut warnings,
         files,
         hasher,
         ..
@@ -324,24 +552,53 @@ pub(crate) fn build_app(
         return Err(BuildError::Failed { errors, warnings });
     }
 
+    let build_id = hasher.finish();
+    let mut files: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(relative, code)| (relative, code.replace(BUILD_ID_PLACEHOLDER, &build_id)))
+        .collect();
+    if !pages.is_empty() {
+        files.extend(client.files.iter().cloned());
+        files.push((
+            format!("{STATIC_DIR}/{build_id}/_buildManifest.js"),
+            client_build_manifest(&build_id, routes, &client),
+        ));
+    }
+    write_output(&options.out_dir, files)?;
+
+    // Static pages are rendered now, by the bundles just written.
+    let prerendered = prerender_pages(
+        &root,
+        &options.out_dir,
+        entries.iter_mut().chain(error_entry.as_mut()),
+    );
+    match prerendered {
+        Ok(more_warnings) => warnings.extend(more_warnings),
+        Err(errors) => return Err(BuildError::Failed { errors, warnings }),
+    }
+    let not_found_entry = error_entry.or_else(|| {
+        let page = &not_found.as_ref()?.page;
+        entries
+            .iter()
+            .find(|entry| &entry.route.page == page)
+            .cloned()
+    });
+
     let manifest = Manifest {
-        build_id: hasher.finish(),
+        build_id,
         routes: entries,
         middleware: manifest_middleware,
+        not_found: not_found_entry,
     };
-    write_output(&options.out_dir, files, &manifest)?;
+    manifest.save(&options.out_dir)?;
     Ok(BuildOutput { manifest, warnings })
 }
 
-/// Replaces the bundles in `out_dir` with `files` (relative path, code), then the manifest,
-/// last, so it never names a bundle that is not there yet.
-fn write_output(
-    out_dir: &Path,
-    files: Vec<(String, String)>,
-    manifest: &Manifest,
-) -> Result<(), BuildError> {
-    // Bundles of routes that no longer exist must not outlive this build.
-    for dir in [EDGE_DIR, NODE_DIR] {
+/// Replaces the build's files in `out_dir` with `files` (relative path, code). The manifest
+/// is saved after them, so it never names a file that is not there yet.
+fn write_output(out_dir: &Path, files: Vec<(String, String)>) -> Result<(), BuildError> {
+    // Files of routes that no longer exist must not outlive this build.
+    for dir in [EDGE_DIR, NODE_DIR, STATIC_DIR, PAGES_DIR] {
         let dir = out_dir.join(dir);
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(BuildError::io("remove", &dir))?;
@@ -363,7 +620,6 @@ fn write_output(
         }
         fs::write(&path, code).map_err(BuildError::io("write", &path))?;
     }
-    manifest.save(out_dir)?;
     Ok(())
 }
 
@@ -380,16 +636,17 @@ async fn bundle_all(
     root: &Path,
     jobs: &[Job],
     progress: &Progress,
+    build_info: &Arc<str>,
 ) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
     for (index, job) in jobs.iter().enumerate() {
         let (root, entry) = (root.to_path_buf(), job.entry.clone());
         let (progress, page, runtime) = (progress.clone(), job.page.clone(), job.runtime);
-        let allow_dynamic = job.allow_dynamic.clone();
+        let (allow_dynamic, build_info) = (job.allow_dynamic.clone(), build_info.clone());
         tasks.spawn(async move {
             let bundle = match runtime {
-                Runtime::Edge => bundle_edge_entry(root, entry, allow_dynamic).await,
-                Runtime::Nodejs => bundle_node_entry(root, entry).await,
+                Runtime::Edge => bundle_edge_entry(root, entry, allow_dynamic, build_info).await,
+                Runtime::Nodejs => bundle_node_entry(root, entry, build_info).await,
             };
             progress.finished(&page);
             (index, bundle)

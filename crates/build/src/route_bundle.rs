@@ -87,7 +87,7 @@ pub(crate) async fn generate(
 ) -> Result<Generated, BuildError> {
     let entry_name = display_path(root, &entry.file);
     // Checked here because a generated entry would report the file as its own import.
-    if !entry.file.is_file() {
+    if !entry.is_builtin() && !entry.file.is_file() {
         return Ok(Generated {
             chunk: None,
             diagnostics: vec![Diagnostic {
@@ -145,8 +145,9 @@ pub(crate) async fn generate(
     Ok(Generated { chunk, diagnostics })
 }
 
-/// rolldown's diagnostics, without the missing imports `imports` already reports.
-fn rolldown_diagnostics(
+/// rolldown's diagnostics, without the missing imports `imports` already reports;
+/// `entry_name` stands for diagnostics without a file.
+pub(crate) fn rolldown_diagnostics(
     diagnostics: Vec<BuildDiagnostic>,
     imports: &SharedImportReport,
     root: &Path,

@@ -4,8 +4,18 @@ use std::fmt::Write;
 
 use switchyard_app::Runtime;
 
-use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute};
+use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute, StaticPage};
 use crate::size::format_bytes;
+
+/// Legend rows: the route kinds `next build` marks, and what they mean.
+const KINDS: [(&str, &str); 3] = [
+    ("○  (Static)", "prerendered as static content"),
+    (
+        "●  (SSG)",
+        "prerendered as static HTML (uses getStaticProps)",
+    ),
+    ("ƒ  (Dynamic)", "server-rendered on demand"),
+];
 
 /// Legend rows: the runtime label and what it means.
 const LEGEND: [(&str, &str); 2] = [
@@ -59,15 +69,37 @@ pub fn route_table(manifest: &Manifest) -> String {
         write_row(&mut table, 'ƒ', &row, &widths);
         table.push('\n');
     }
-    let label_width = LEGEND
+    let label_width = KINDS
         .iter()
-        .map(|(label, _)| label.len())
+        .chain(&LEGEND)
+        .map(|(label, _)| label.chars().count())
         .max()
         .unwrap_or(0);
-    for (label, meaning) in LEGEND {
-        let _ = writeln!(table, "{label:<label_width$}  {meaning}");
+    for (label, meaning) in KINDS.iter().chain(&LEGEND) {
+        let pad = label_width - label.chars().count();
+        let _ = writeln!(table, "{label}{:pad$}  {meaning}", "");
     }
     table
+}
+
+/// `next build`'s mark for how a route is served, and the ISR note of a revalidating page.
+fn kind(entry: &ManifestRoute) -> (char, String) {
+    match &entry.prerendered {
+        Some(StaticPage::Html {
+            data: Some(_),
+            revalidate,
+            ..
+        }) => {
+            let note = match revalidate.as_ref().and_then(serde_json::Value::as_u64) {
+                Some(seconds) => format!(" (ISR: {seconds} Seconds)"),
+                None => String::new(),
+            };
+            ('●', note)
+        }
+        Some(StaticPage::Html { .. }) => ('○', String::new()),
+        Some(_) => ('●', String::new()),
+        None => ('ƒ', String::new()),
+    }
 }
 
 /// The tree glyph `next build` draws before row `index` of `count`.
@@ -103,7 +135,9 @@ fn row(entry: &ManifestRoute) -> [String; 4] {
     } else {
         ("-".to_string(), "-".to_string())
     };
-    [entry.route.page.clone(), runtime.to_string(), size, gzip]
+    let (mark, note) = kind(entry);
+    let page = format!("{mark} {}{note}", entry.route.page);
+    [page, runtime.to_string(), size, gzip]
 }
 
 /// One line of the table: a leading mark, then route and runtime left-aligned and the two
@@ -142,6 +176,7 @@ mod tests {
             }),
             size: sizes.map_or(0, |(size, _)| size),
             gzip_size: sizes.map_or(0, |(_, gzip)| gzip),
+            prerendered: None,
         }
     }
 
@@ -155,16 +190,20 @@ mod tests {
                 entry("/api/hello", Runtime::Nodejs, Some((1_234, 567))),
             ],
             middleware: None,
+            not_found: None,
         };
         let expected = "  \
               Route (pages)  Runtime     Size     Gzip
-┌ /              Node           -        -
-├ /api/[id]      Edge     12.3 kB  2.05 kB
-└ /api/hello     Node     1.23 kB    567 B
+┌ ƒ /            Node           -        -
+├ ƒ /api/[id]    Edge     12.3 kB  2.05 kB
+└ ƒ /api/hello   Node     1.23 kB    567 B
 
-Edge  runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip
-Node  runs in a Node.js worker process; sizes are its bundle's, without the packages it \
-requires from node_modules
+○  (Static)   prerendered as static content
+●  (SSG)      prerendered as static HTML (uses getStaticProps)
+ƒ  (Dynamic)  server-rendered on demand
+Edge          runs in the built-in Edge runtime; sizes are its bundle's, before and after gzip
+Node          runs in a Node.js worker process; sizes are its bundle's, without the packages \
+it requires from node_modules
 ";
         assert_eq!(route_table(&manifest), expected);
     }
@@ -190,11 +229,12 @@ requires from node_modules
                 size: 25_400,
                 gzip_size: 8_100,
             }),
+            not_found: None,
         };
         let expected = "  \
               Route (pages)  Runtime     Size    Gzip
-┌ /              Node           -       -
-└ /api/hello     Node     1.23 kB   567 B
+┌ ƒ /            Node           -       -
+└ ƒ /api/hello   Node     1.23 kB   567 B
 
 ƒ Middleware     Edge     25.4 kB  8.1 kB
 
@@ -219,10 +259,11 @@ requires from node_modules
             build_id: "x".to_string(),
             routes: vec![entry("/api/a", Runtime::Edge, Some((85, 90)))],
             middleware: None,
+            not_found: None,
         };
         let table = route_table(&manifest);
         assert!(
-            table.lines().nth(1).unwrap().starts_with("─ /api/a"),
+            table.lines().nth(1).unwrap().starts_with("─ ƒ /api/a"),
             "{table}"
         );
         assert!(table.contains("Edge     85 B  90 B"), "{table}");

@@ -1,39 +1,88 @@
-//! Modules that exist only inside the bundler: Switchyard's built-in `next/server` and its
-//! internal `next/adapter` (the JS in `js/next/`), and the generated entry that wraps a
-//! route or the middleware with the adapter. Both targets serve them, so `next/server` is
-//! always Switchyard's, bundled, whether or not the app installed `next`.
+//! Modules that exist only inside the bundler: Switchyard's built-in `next/*` modules (the JS
+//! in `js/next/`), the build's own `next/internal/build-info`, and the generated entry that
+//! wraps a route, a page or the middleware with its adapter. Every target serves them, so
+//! `next/server`, `next/link`, … are always Switchyard's, bundled, whether or not the app
+//! installed `next`. Their own imports (`react`, `react-dom/server`) resolve from the app.
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rolldown_common::ImportKind;
 use rolldown_plugin::{HookResolveIdArgs, HookResolveIdOutput};
 
-/// Switchyard's `next/server`: `NextRequest`, `NextResponse`, … (an ES module).
-const NEXT_SERVER_SOURCE: &str = include_str!("../../../js/next/server.js");
+/// A module Switchyard ships: the specifier apps import, its id in the bundler, its source.
+struct Builtin {
+    specifier: &'static str,
+    id: &'static str,
+    source: &'static str,
+}
 
-/// Switchyard's internal `next/adapter`: `adaptMiddleware`, `adaptApiRoute` (an ES module).
-const NEXT_ADAPTER_SOURCE: &str = include_str!("../../../js/next/adapter.js");
+macro_rules! builtin {
+    ($specifier:literal, $file:literal) => {
+        Builtin {
+            specifier: $specifier,
+            id: concat!("\0switchyard:", $specifier),
+            source: include_str!(concat!("../../../js/next/", $file)),
+        }
+    };
+}
+
+/// Every built-in module. `next/adapter` and `next/internal/*` are for generated entries and
+/// each other; the rest are the `next` modules apps import.
+const BUILTINS: &[Builtin] = &[
+    builtin!("next/server", "server.js"),
+    builtin!("next/adapter", "adapter.js"),
+    builtin!("next/document", "document.js"),
+    builtin!("next/head", "head.js"),
+    builtin!("next/link", "link.js"),
+    builtin!("next/router", "router.js"),
+    builtin!("next/app", "app.js"),
+    builtin!("next/error", "error.js"),
+    builtin!("next/internal/contexts", "internal/contexts.js"),
+    builtin!("next/internal/render", "internal/render.js"),
+    builtin!("next/internal/page-edge", "internal/page-edge.js"),
+    builtin!("next/internal/page-node", "internal/page-node.js"),
+    builtin!("next/internal/client", "internal/client.js"),
+    builtin!("next/internal/route-matcher", "internal/route-matcher.js"),
+];
 
 /// The id of the generated entry. The leading NUL is the Rollup convention for virtual
 /// modules: no other plugin or the resolver will try to read it from disk.
 pub(crate) const ENTRY_ID: &str = "\0switchyard:entry";
 
-const NEXT_SERVER_ID: &str = "\0switchyard:next/server";
-const NEXT_ADAPTER_ID: &str = "\0switchyard:next/adapter";
+/// What the build knows only once the client bundles exist: the build id and asset URLs.
+const BUILD_INFO_SPECIFIER: &str = "next/internal/build-info";
+const BUILD_INFO_ID: &str = "\0switchyard:next/internal/build-info";
+
+/// Stands for the build id in server bundles until the id, a hash of every bundle, is known;
+/// as long as the id, so sizes do not change when it is put in.
+pub(crate) const BUILD_ID_PLACEHOLDER: &str = "@@SY-BUILD-ID@@!";
+
+/// The built-in module `specifier` names (`next/link`, `next/link.js`), if any.
+fn builtin(specifier: &str) -> Option<&'static Builtin> {
+    let name = specifier.strip_suffix(".js").unwrap_or(specifier);
+    BUILTINS.iter().find(|builtin| builtin.specifier == name)
+}
+
+fn is_builtin_id(id: &str) -> bool {
+    id == BUILD_INFO_ID || BUILTINS.iter().any(|builtin| builtin.id == id)
+}
 
 /// How [`VirtualModules::begin_resolve`] left an import.
 pub(crate) enum ResolveStart<'a> {
     /// The hook's answer.
     Done(Option<HookResolveIdOutput>),
-    /// The target decides, for an import from this importer.
-    Continue(&'a str),
+    /// The target decides, for an import from this importer (a built-in module's imports
+    /// resolve as if a file in the app root made them).
+    Continue(Cow<'a, str>),
 }
 
 /// What one bundle is built from: a file of the app, wrapped or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BundleEntry {
-    /// The app's file (absolute).
+    /// The app's file (absolute), or a built-in module's specifier for a page the app does
+    /// not have (the default error page).
     pub file: PathBuf,
     /// How the bundle exposes it.
     pub wrap: Wrap,
@@ -59,6 +108,39 @@ pub(crate) enum Wrap {
         /// `/middleware`, `/src/middleware`, `/proxy`, `/src/proxy`.
         page: String,
     },
+    /// A page: `default` is the runtime's page handler, with the app's `_app`, `_document`
+    /// and `_error` (or Switchyard's defaults).
+    Page {
+        /// `/blog/[slug]`.
+        page: String,
+        /// Edge or Node.js: which adapter renders it.
+        edge: bool,
+        /// The page's companions, as the entry imports them.
+        special: SpecialModules,
+    },
+}
+
+/// `_app`, `_document` and `_error` of the app (absolute paths) or the built-in defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpecialModules {
+    pub app: String,
+    pub document: String,
+    pub error: String,
+}
+
+impl SpecialModules {
+    /// The app's special files under `root`, the built-in ones where it has none.
+    pub(crate) fn new(root: &Path, files: &switchyard_app::SpecialFiles) -> Self {
+        let module = |file: &Option<PathBuf>, default: &str| match file {
+            Some(file) => root.join(file).to_string_lossy().into_owned(),
+            None => default.to_string(),
+        };
+        Self {
+            app: module(&files.app, "next/app"),
+            document: module(&files.document, "next/document"),
+            error: module(&files.error, "next/error"),
+        }
+    }
 }
 
 impl BundleEntry {
@@ -77,6 +159,11 @@ impl BundleEntry {
             Wrap::None => self.file.to_string_lossy().into_owned(),
             _ => ENTRY_ID.to_string(),
         }
+    }
+
+    /// Whether the entry's file is one of Switchyard's modules rather than the app's.
+    pub(crate) fn is_builtin(&self) -> bool {
+        builtin(&self.file.to_string_lossy()).is_some()
     }
 
     /// The generated entry's source, when the file is wrapped.
@@ -101,43 +188,103 @@ impl BundleEntry {
                  export default adaptMiddleware(mod, {page}{options});\n",
                 page = js_string(page)
             )),
+            Wrap::Page {
+                page,
+                edge,
+                special,
+            } => {
+                let adapter = if *edge {
+                    "import { adaptEdgePage as adapt } from \"next/internal/page-edge\";"
+                } else {
+                    "import { adaptNodePage as adapt } from \"next/internal/page-node\";"
+                };
+                Some(format!(
+                    "import * as page_module from {file};\n\
+                     import * as app from {app};\n\
+                     import * as document from {document};\n\
+                     import * as error from {error};\n\
+                     import App from \"next/app\";\n\
+                     import Document from \"next/document\";\n\
+                     import Error from \"next/error\";\n\
+                     {adapter}\n\
+                     export default adapt({{ page: {page}, page_module, app, document, error, \
+                     defaults: {{ App, Document, Error }} }});\n",
+                    app = js_string(&special.app),
+                    document = js_string(&special.document),
+                    error = js_string(&special.error),
+                    page = js_string(page),
+                ))
+            }
         }
     }
 }
 
-fn js_string(text: &str) -> String {
+pub(crate) fn js_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serializes")
 }
 
 /// The virtual modules one bundle sees; clones share them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct VirtualModules {
-    /// The generated entry's source, when the bundle has one.
-    entry: Option<Arc<str>>,
+    /// Generated entries (id, source): one for a server bundle, one per page for the client.
+    entries: Arc<Vec<(String, Arc<str>)>>,
+    /// `next/internal/build-info`'s source.
+    build_info: Arc<str>,
+    /// A file in the app root: built-in modules' imports resolve as if it made them.
+    root_importer: Arc<str>,
 }
 
 impl VirtualModules {
-    /// The virtual modules for a bundle of `entry`.
-    pub(crate) fn new(entry: &BundleEntry) -> Self {
+    /// The virtual modules for a server bundle of `entry` in the app at `root`, whose
+    /// `next/internal/build-info` is `build_info`.
+    pub(crate) fn new(root: &Path, entry: &BundleEntry, build_info: Arc<str>) -> Self {
+        let entries = entry
+            .source()
+            .map(|source| (ENTRY_ID.to_string(), Arc::from(source)))
+            .into_iter()
+            .collect();
+        Self::with_entries(root, entries, build_info)
+    }
+
+    /// Virtual modules with several generated entries (id, source).
+    pub(crate) fn with_entries(
+        root: &Path,
+        entries: Vec<(String, Arc<str>)>,
+        build_info: Arc<str>,
+    ) -> Self {
         Self {
-            entry: entry.source().map(Arc::from),
+            entries: Arc::new(entries),
+            build_info,
+            root_importer: Arc::from(root.join("package.json").to_string_lossy().as_ref()),
         }
     }
 
     /// The virtual module `specifier` names when `importer` (`None` for an entry) imports
     /// it, if it names one.
-    pub(crate) fn resolve(&self, specifier: &str, importer: Option<&str>) -> Option<&'static str> {
+    pub(crate) fn resolve<'s>(
+        &'s self,
+        specifier: &str,
+        importer: Option<&str>,
+    ) -> Option<&'s str> {
         let Some(importer) = importer else {
-            return (specifier == ENTRY_ID && self.entry.is_some()).then_some(ENTRY_ID);
+            return self
+                .entries
+                .iter()
+                .find(|(id, _)| id == specifier)
+                .map(|(id, _)| id.as_str());
         };
-        match specifier {
-            "next/server" | "next/server.js" => Some(NEXT_SERVER_ID),
-            "next/adapter" | "next/adapter.js" => Some(NEXT_ADAPTER_ID),
-            // The built-in modules may import each other as the files they are.
-            "./server" | "./server.js" if is_builtin(importer) => Some(NEXT_SERVER_ID),
-            "./adapter" | "./adapter.js" if is_builtin(importer) => Some(NEXT_ADAPTER_ID),
-            _ => None,
+        if specifier == BUILD_INFO_SPECIFIER {
+            return Some(BUILD_INFO_ID);
         }
+        if let Some(builtin) = builtin(specifier) {
+            return Some(builtin.id);
+        }
+        // The built-in modules may import each other as the files they are.
+        let sibling = specifier.strip_prefix("./")?;
+        is_builtin_id(importer)
+            .then(|| builtin(&format!("next/{sibling}")))
+            .flatten()
+            .map(|builtin| builtin.id)
     }
 
     /// The steps every target's `resolve_id` hook begins with: a virtual module answers at
@@ -159,27 +306,39 @@ impl VirtualModules {
         {
             return ResolveStart::Done(None);
         }
-        ResolveStart::Continue(importer)
+        if importer.starts_with('\0') {
+            // A virtual module has no directory; the app's packages are found from its root.
+            return ResolveStart::Continue(Cow::Owned(self.root_importer.to_string()));
+        }
+        ResolveStart::Continue(Cow::Borrowed(importer))
     }
 
     /// The source of the virtual module `id`, if it is one.
     pub(crate) fn load(&self, id: &str) -> Option<Arc<str>> {
-        match id {
-            ENTRY_ID => self.entry.clone(),
-            NEXT_SERVER_ID => Some(Arc::from(NEXT_SERVER_SOURCE)),
-            NEXT_ADAPTER_ID => Some(Arc::from(NEXT_ADAPTER_SOURCE)),
-            _ => None,
+        if id == BUILD_INFO_ID {
+            return Some(self.build_info.clone());
         }
+        if let Some((_, source)) = self.entries.iter().find(|(entry, _)| entry == id) {
+            return Some(source.clone());
+        }
+        BUILTINS
+            .iter()
+            .find(|builtin| builtin.id == id)
+            .map(|builtin| Arc::from(builtin.source))
     }
-}
-
-fn is_builtin(id: &str) -> bool {
-    id == NEXT_SERVER_ID || id == NEXT_ADAPTER_ID
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn modules(entry: &BundleEntry) -> VirtualModules {
+        VirtualModules::new(
+            Path::new("/app"),
+            entry,
+            Arc::from("export const buildId = 'x';"),
+        )
+    }
 
     #[test]
     fn resolves_built_ins_from_anywhere_and_the_entry_only_as_input() {
@@ -190,19 +349,30 @@ mod tests {
             },
             next_config: Some(serde_json::json!({ "basePath": "/docs" })),
         };
-        let modules = VirtualModules::new(&entry);
+        let modules = modules(&entry);
+        let server = builtin("next/server").unwrap().id;
+        let adapter = builtin("next/adapter").unwrap().id;
         assert_eq!(entry.input(), ENTRY_ID);
         assert_eq!(modules.resolve(ENTRY_ID, None), Some(ENTRY_ID));
         assert_eq!(modules.resolve(ENTRY_ID, Some("/app/x.js")), None);
         assert_eq!(
             modules.resolve("next/server", Some("/app/node_modules/lib/index.js")),
-            Some(NEXT_SERVER_ID)
+            Some(server)
         );
         assert_eq!(
-            modules.resolve("./server.js", Some(NEXT_ADAPTER_ID)),
-            Some(NEXT_SERVER_ID)
+            modules.resolve("next/link.js", Some("/app/x.js")),
+            builtin("next/link").map(|b| b.id)
         );
+        assert_eq!(modules.resolve("./server.js", Some(adapter)), Some(server));
         assert_eq!(modules.resolve("./server.js", Some("/app/x.js")), None);
+        assert_eq!(
+            modules.resolve("next/internal/build-info", Some(adapter)),
+            Some(BUILD_INFO_ID)
+        );
+        assert_eq!(
+            modules.load(BUILD_INFO_ID).as_deref(),
+            Some("export const buildId = 'x';")
+        );
         let source = modules.load(ENTRY_ID).unwrap();
         assert!(
             source.contains("import * as mod from \"/app/middleware.ts\";"),
@@ -214,15 +384,40 @@ mod tests {
             ),
             "{source}"
         );
-        assert!(
-            modules
-                .load(NEXT_SERVER_ID)
-                .unwrap()
-                .contains("NextResponse")
-        );
+        assert!(modules.load(server).unwrap().contains("NextResponse"));
 
         let plain = BundleEntry::file(PathBuf::from("/app/pages/api/a.js"));
         assert_eq!(plain.input(), "/app/pages/api/a.js");
-        assert_eq!(VirtualModules::new(&plain).resolve(ENTRY_ID, None), None);
+        assert_eq!(self::modules(&plain).resolve(ENTRY_ID, None), None);
+    }
+
+    #[test]
+    fn a_page_entry_brings_its_companions_and_adapter() {
+        let files = switchyard_app::SpecialFiles {
+            app: Some(PathBuf::from("pages/_app.js")),
+            document: None,
+            error: None,
+        };
+        let entry = BundleEntry {
+            file: PathBuf::from("/app/pages/index.js"),
+            wrap: Wrap::Page {
+                page: "/".to_string(),
+                edge: true,
+                special: SpecialModules::new(Path::new("/app"), &files),
+            },
+            next_config: None,
+        };
+        let source = entry.source().unwrap();
+        assert!(
+            source.contains("import * as app from \"/app/pages/_app.js\";"),
+            "{source}"
+        );
+        assert!(
+            source.contains("import * as document from \"next/document\";"),
+            "{source}"
+        );
+        assert!(source.contains("next/internal/page-edge"), "{source}");
+        assert!(!entry.is_builtin());
+        assert!(BundleEntry::file(PathBuf::from("next/error")).is_builtin());
     }
 }

@@ -4,12 +4,16 @@
 //! Web-standard globals the Next.js Edge runtime promises (reference §2.1): `Headers`,
 //! `Request`, `Response`, `FetchEvent`, `URL`, `URLSearchParams`, `TextEncoder`,
 //! `TextDecoder`, `TextEncoderStream`, `TextDecoderStream`, `atob`, `btoa`, `ReadableStream`
-//! (with `pipeTo`/`pipeThrough`), `ReadableStreamDefaultReader`, `WritableStream`,
+//! (with `pipeTo`/`pipeThrough`, and byte streams: `type: 'bytes'`, `autoAllocateChunkSize`,
+//! `byobRequest`), `ReadableStreamDefaultReader`, `ReadableStreamBYOBReader`, `WritableStream`,
 //! `WritableStreamDefaultWriter`, `TransformStream`, `console`, the timers, `queueMicrotask`,
 //! `performance`, `crypto` (`getRandomValues`, `randomUUID`), `structuredClone`,
-//! `DOMException`, `Event`, `EventTarget`, `AbortController`, `AbortSignal`, `URLPattern`,
-//! `AsyncLocalStorage` (Next.js's polyfill; the store does not survive `await`, see
-//! `web/async_local_storage.rs`), `self`, `EdgeRuntime` and the `process` polyfill.
+//! `DOMException`, `Event`, `EventTarget`, `MessageChannel`, `MessagePort`, `MessageEvent`,
+//! `AbortController`, `AbortSignal`, `URLPattern`, `AsyncLocalStorage` (Next.js's polyfill;
+//! the store does not survive `await`, see `web/async_local_storage.rs`), `self`,
+//! `EdgeRuntime` and the `process` polyfill. The stream controllers and
+//! `ReadableStreamBYOBRequest` are reachable from a stream but are not globals, as in the
+//! Next.js Edge runtime.
 //!
 //! One module per API family, each a `.js` file (the object model) next to a `.rs` file (its
 //! host functions and tests). Every `.js` file is a function expression
@@ -20,9 +24,9 @@
 //! in [`Internals`], which holds the hidden JS helpers.
 //!
 //! Modules a request may never touch (`DOMException`, encoding, `crypto`, abort, `console`,
-//! `URL`, `URLPattern`, streams, `structuredClone`, `AsyncLocalStorage`) are *lazy*: their globals start as
-//! configurable accessors that evaluate the module on first access and then turn into ordinary
-//! data properties (`prelude.js`). This keeps [`install`] near 1 ms; the first use of such a
+//! `URL`, `URLPattern`, streams, byte streams, `structuredClone`, `AsyncLocalStorage`,
+//! `MessageChannel`) are *lazy*: their globals start as configurable accessors that evaluate
+//! the module on first access and then turn into ordinary data properties (`prelude.js`). This keeps [`install`] near 1 ms; the first use of such a
 //! global in a context pays 0.05–0.3 ms once. Lazy loading evaluates our own sources through
 //! the C API, so it works in contexts where `eval` is disabled.
 //!
@@ -42,8 +46,10 @@
 //! ```
 //!
 //! Timers run on `tokio::task::spawn_local`: code that can call `setTimeout` must run inside
-//! a tokio `LocalSet`. Errors thrown by timer callbacks, event listeners and microtasks
-//! queued with `queueMicrotask` go to [`WebOptions::on_uncaught`].
+//! a tokio `LocalSet`. So do `MessagePort` messages, which are delivered as tasks through the
+//! same schedule (a pending message counts in [`Timers::pending`]). Errors thrown by timer
+//! callbacks, event listeners and microtasks queued with `queueMicrotask` go to
+//! [`WebOptions::on_uncaught`].
 //!
 //! # Performance
 //!
@@ -57,9 +63,13 @@
 //!
 //! # Not provided
 //!
-//! `fetch`, `Blob`, `File`, `FormData` (`blob()`/`formData()` reject), BYOB readers,
+//! `fetch`, `Blob`, `File`, `FormData` (`blob()`/`formData()` reject),
 //! `ByteLengthQueuingStrategy`/`CountQueuingStrategy`, `crypto.subtle`, `WebSocket`,
-//! `setImmediate`.
+//! `setImmediate`, `BroadcastChannel`, `Worker`. `Request`/`Response` body streams are default
+//! streams, not byte streams: `body.getReader({ mode: 'byob' })` throws a `TypeError`.
+//! `MessagePort`s cannot be transferred (a `DataCloneError`; `ArrayBuffer`s can), never fire
+//! `messageerror`, and do not keep the runner waiting while open, only while a message is
+//! pending.
 
 use std::rc::Rc;
 
@@ -67,6 +77,7 @@ use switchyard_jsc::{Context, JsError, Object, Value};
 
 mod abort;
 mod async_local_storage;
+mod byte_streams;
 mod console;
 mod crypto;
 mod dom_exception;
@@ -74,6 +85,7 @@ mod encoding;
 mod events;
 mod fetch;
 mod headers;
+mod message_channel;
 mod process;
 mod streams;
 mod structured_clone;
@@ -138,7 +150,7 @@ const fn module(name: &'static str, source: &'static str, lazy: bool) -> Module 
 }
 
 /// The JS modules, in evaluation order (each may use what the earlier ones put in `$`).
-pub(crate) const MODULES: [Module; 16] = [
+pub(crate) const MODULES: [Module; 18] = [
     module("prelude", include_str!("web/prelude.js"), false),
     module("events", events::SOURCE, false),
     module("timers", timers::SOURCE, false),
@@ -153,8 +165,10 @@ pub(crate) const MODULES: [Module; 16] = [
     module("url", url::SOURCE, true),
     module("url_pattern", url_pattern::SOURCE, true),
     module("streams", streams::SOURCE, true),
+    module("byte_streams", byte_streams::SOURCE, true),
     module("structured_clone", structured_clone::SOURCE, true),
     module("async_local_storage", async_local_storage::SOURCE, true),
+    module("message_channel", message_channel::SOURCE, true),
 ];
 
 fn evaluate_module(ctx: &Context, module: &Module) -> Result<Object, JsError> {
@@ -680,8 +694,9 @@ mod tests {
             r#"
             for (const name of ['Headers', 'Request', 'Response', 'FetchEvent', 'URL', 'URLSearchParams',
                 'TextEncoder', 'TextDecoder', 'TextEncoderStream', 'TextDecoderStream', 'atob', 'btoa',
-                'ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'WritableStreamDefaultWriter',
-                'TransformStream', 'AsyncLocalStorage',
+                'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'WritableStream',
+                'WritableStreamDefaultWriter', 'TransformStream', 'AsyncLocalStorage',
+                'MessageChannel', 'MessagePort', 'MessageEvent',
                 'console', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask',
                 'crypto', 'Crypto', 'structuredClone', 'DOMException', 'Event', 'EventTarget',
                 'AbortController', 'AbortSignal', 'self', 'EdgeRuntime', 'process', 'performance']) {

@@ -14,10 +14,16 @@
  *   x-switchyard-page    the route's page path (`/api/items/[id]`)
  *   x-switchyard-bundle  its CommonJS bundle, relative to SWITCHYARD_OUT_DIR
  *   x-switchyard-params  encodeURIComponent(JSON.stringify(params))
- *   x-switchyard-kind    `middleware` for a fetch-style handler (Web Request in, Response out)
+ *   x-switchyard-kind    `middleware` for a fetch-style handler (Web Request in, Response out),
+ *                        `page` for a page (the bundle's default export renders it)
  *   x-switchyard-url     with `middleware`: the request's absolute URL, percent-encoded
+ *   x-switchyard-render  with `page`: JSON `{ data, status }` (a /_next/data request, the
+ *                        status to render with)
  * The route's handler then runs with Next.js's API helpers on `req` and `res` (see
  * nextjs-runtime-behaviour.md §4 and next's server/api-utils), and whatever it writes streams back.
+ *
+ * Started as `node worker.js --prerender JOBS RESULTS` (at build time), it renders the pages
+ * listed in the JSON file JOBS (`[{ page, bundle }]`) and writes what each gave to RESULTS.
  *
  * This file must stay one self-contained CommonJS script with no dependencies: the supervisor
  * embeds it in the binary and writes it to a temp file. When `require`d (by the tests) it only
@@ -36,7 +42,8 @@ const BUNDLE_HEADER = 'x-switchyard-bundle'
 const PARAMS_HEADER = 'x-switchyard-params'
 const KIND_HEADER = 'x-switchyard-kind'
 const URL_HEADER = 'x-switchyard-url'
-const INTERNAL_HEADERS = new Set([PAGE_HEADER, BUNDLE_HEADER, PARAMS_HEADER, KIND_HEADER, URL_HEADER])
+const RENDER_HEADER = 'x-switchyard-render'
+const INTERNAL_HEADERS = new Set([PAGE_HEADER, BUNDLE_HEADER, PARAMS_HEADER, KIND_HEADER, URL_HEADER, RENDER_HEADER])
 
 const DEFAULT_BODY_LIMIT = '1mb'
 const RESPONSE_LIMIT_DEFAULT = 4 * 1024 * 1024
@@ -595,20 +602,29 @@ function readBody(req, route) {
 
 const routes = new Map()
 
-function loadRoute(outDir, bundle, page) {
+function loadRoute(outDir, bundle, page, kind) {
   let route = routes.get(bundle)
   if (route === undefined) {
-    route = compileRoute(outDir, bundle, page)
+    route = kind === 'page' ? compilePage(outDir, bundle) : compileRoute(outDir, bundle, page)
     routes.set(bundle, route)
   }
   return route
 }
 
-function compileRoute(outDir, bundle, page) {
+function requireBundle(outDir, bundle) {
   if (!bundle) throw new Error(`Switchyard: request without the ${BUNDLE_HEADER} header`)
   const file = path.resolve(outDir, bundle)
   if (!file.startsWith(outDir + path.sep)) throw new Error(`Switchyard: bundle outside the build output: ${bundle}`)
-  const mod = require(file)
+  return require(file)
+}
+
+/** A page bundle's default export is the page adapter: `{ render(req, res, internal), prerender() }`. */
+function compilePage(outDir, bundle) {
+  return requireBundle(outDir, bundle).default
+}
+
+function compileRoute(outDir, bundle, page) {
+  const mod = requireBundle(outDir, bundle)
   // Next's interopDefault: `mod.default || mod`.
   const handler = (mod && mod.default) || mod
   if (typeof handler !== 'function') {
@@ -661,12 +677,14 @@ function takeInternalHeaders(req) {
     params: headers[PARAMS_HEADER],
     kind: headers[KIND_HEADER],
     url: decodeLiteral(headers[URL_HEADER]),
+    render: headers[RENDER_HEADER],
   }
   delete headers[PAGE_HEADER]
   delete headers[BUNDLE_HEADER]
   delete headers[PARAMS_HEADER]
   delete headers[KIND_HEADER]
   delete headers[URL_HEADER]
+  delete headers[RENDER_HEADER]
   const raw = req.rawHeaders
   for (let i = raw.length - 2; i >= 0; i -= 2) {
     const name = raw[i]
@@ -696,7 +714,7 @@ function createRequestListener(outDir) {
     let route
     let params
     try {
-      route = loadRoute(outDir, target.bundle, target.page)
+      route = loadRoute(outDir, target.bundle, target.page, target.kind)
       params = decodeParams(target.params)
     } catch (err) {
       // The worker's own failure (missing bundle, module threw at load, bad params header).
@@ -706,6 +724,8 @@ function createRequestListener(outDir) {
     }
     if (target.kind === 'middleware') {
       runFetchHandler(req, res, route, target.url)
+    } else if (target.kind === 'page') {
+      runPage(req, res, route, params, target.render)
     } else {
       runApiRoute(req, res, route, params)
     }
@@ -766,6 +786,41 @@ async function runApiRoute(req, res, route, params) {
   } catch (err) {
     failRequest(res, err)
   }
+}
+
+/** A page: getServerSideProps gets Next's `req` (with `query` and `cookies`) and `res`. */
+async function runPage(req, res, page, params, render) {
+  try {
+    const internal = render ? JSON.parse(decodeLiteral(render)) : {}
+    req.query = buildQuery(req.url, params)
+    await page.render(req, res, { ...internal, params })
+  } catch (err) {
+    failRequest(res, err)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build time: static pages
+// ---------------------------------------------------------------------------------------------
+
+/** Renders every job's page; a page's failure is its result, so the build can name it. */
+async function prerenderAll(jobsFile, resultsFile) {
+  process.env.NEXT_RUNTIME = 'nodejs'
+  if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production'
+  const outDir = path.resolve(process.env.SWITCHYARD_OUT_DIR)
+  const jobs = JSON.parse(fs.readFileSync(jobsFile, 'utf8'))
+  const results = []
+  for (const job of jobs) {
+    try {
+      const page = compilePage(outDir, job.bundle)
+      results.push(page.isStatic ? await page.prerender() : { kind: 'dynamic' })
+    } catch (err) {
+      results.push({ kind: 'error', message: (err && err.stack) || String(err) })
+    }
+  }
+  fs.writeFileSync(resultsFile, JSON.stringify(results))
+  // Timers or sockets a page left open must not hold the build.
+  process.exit(0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,7 +901,11 @@ function exitWhenOrphaned() {
 }
 
 if (require.main === module) {
-  main()
+  if (process.argv[2] === '--prerender') {
+    prerenderAll(process.argv[3], process.argv[4])
+  } else {
+    main()
+  }
 }
 
 module.exports = {

@@ -8,9 +8,11 @@
 mod connection;
 mod error;
 mod pool;
+mod prerender;
 mod version;
 mod worker;
 
 pub use error::{DispatchError, StartError};
-pub use pool::{NodeBody, NodeOptions, NodePool, NodeRequest};
+pub use pool::{NodeBody, NodeKind, NodeOptions, NodePool, NodeRequest};
+pub use prerender::{PrerenderError, PrerenderJob, Prerendered, prerender};
 pub use version::MINIMUM_MAJOR;

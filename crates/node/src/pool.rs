@@ -15,7 +15,7 @@ use crate::version;
 use crate::worker::{self, InFlight, Slot, Supervision};
 
 /// The worker script, shipped inside the binary and written to a private folder at start.
-const WORKER_SCRIPT: &str = include_str!("../js/worker.js");
+pub(crate) const WORKER_SCRIPT: &str = include_str!("../js/worker.js");
 
 /// How long a request waits for a worker when none is ready (starting or restarting).
 const WAIT_FOR_WORKER: Duration = Duration::from_secs(10);
@@ -59,13 +59,24 @@ pub struct NodeRequest {
     pub bundle: String,
     /// The dynamic params as a JSON object.
     pub params_json: String,
-    /// For middleware: the request's absolute URL. The worker then calls the bundle's default
-    /// export with a Web Request and writes back the Response it returns.
-    pub middleware_url: Option<String>,
+    /// What the bundle is, and so how the worker calls it.
+    pub kind: NodeKind,
     /// The client's request head.
     pub head: http::request::Parts,
     /// The body: the client's, streamed, or bytes already read.
     pub body: NodeBody,
+}
+
+/// How the worker calls a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// An API route: `(req, res)` with Next.js's helpers.
+    Api,
+    /// Middleware: the bundle's default export gets a Web Request for `url` (absolute) and
+    /// its Response is written back.
+    Middleware { url: String },
+    /// A page, with `render` (JSON: `data`, `status`) telling the adapter what to answer.
+    Page { render: String },
 }
 
 /// A request body for a worker.
@@ -215,9 +226,16 @@ fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
         ("x-switchyard-bundle", request.bundle.as_str()),
         ("x-switchyard-params", request.params_json.as_str()),
     ];
-    if let Some(url) = &request.middleware_url {
-        internal.push(("x-switchyard-kind", "middleware"));
-        internal.push(("x-switchyard-url", url));
+    match &request.kind {
+        NodeKind::Api => {}
+        NodeKind::Middleware { url } => {
+            internal.push(("x-switchyard-kind", "middleware"));
+            internal.push(("x-switchyard-url", url));
+        }
+        NodeKind::Page { render } => {
+            internal.push(("x-switchyard-kind", "page"));
+            internal.push(("x-switchyard-render", render));
+        }
     }
     for (name, value) in internal {
         let value = HeaderValue::from_str(&encode_header(value))

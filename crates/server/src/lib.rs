@@ -5,6 +5,7 @@ mod error;
 mod middleware;
 mod middleware_run;
 mod options;
+mod pages;
 mod proxy;
 mod server;
 mod service;

@@ -5,7 +5,7 @@ use http::request::Parts;
 use http::{HeaderMap, Response, StatusCode, Uri, header};
 use hyper::body::Incoming;
 use switchyard_app::Runtime;
-use switchyard_node::{NodeBody, NodeRequest};
+use switchyard_node::{NodeBody, NodeKind, NodeRequest};
 
 use crate::body::Body;
 use crate::middleware::{self, Decision, LoadedMiddleware};
@@ -83,7 +83,7 @@ async fn call(
                 page: middleware.page.clone(),
                 bundle: middleware.bundle.clone(),
                 params_json: "{}".into(),
-                middleware_url: Some(url),
+                kind: NodeKind::Middleware { url },
                 head: head.clone(),
                 body: NodeBody::Bytes(body),
             };

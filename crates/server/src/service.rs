@@ -10,10 +10,11 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use switchyard_app::{ParamValue, Params, Route, RouteKind, Runtime};
 use switchyard_edge::{EdgeBody, EdgeError, EdgeRequest};
-use switchyard_node::{DispatchError, NodeBody, NodePool, NodeRequest};
+use switchyard_node::{DispatchError, NodeBody, NodeKind, NodePool, NodeRequest};
 
 use crate::body::Body;
 use crate::options::ServerOptions;
+use crate::pages::{self, NEXT_STATIC_PREFIX};
 use crate::state::AppState;
 
 /// A request body on its way to a route: still streaming, or read already (middleware read it).
@@ -54,16 +55,26 @@ pub async fn serve(
     {
         return response;
     }
+    if let Some(file) = path.strip_prefix(NEXT_STATIC_PREFIX.trim_end_matches('/')) {
+        return match state
+            .next_static
+            .respond(&head.method, file, &head.headers)
+            .await
+        {
+            Some(response) => response,
+            None => not_found(),
+        };
+    }
+    if path.starts_with(pages::DATA_PREFIX) {
+        return pages::data(state, options, &head, body).await;
+    }
     let Some((route, params)) = state.routes.find(path) else {
-        return not_found();
+        return pages::not_found(state, options, &head).await;
     };
     match (route.kind, route.runtime) {
         (RouteKind::Api, Runtime::Edge) => edge(state, options, route, params, head, body).await,
         (RouteKind::Api, Runtime::Nodejs) => node(state, options, route, params, head, body).await,
-        (RouteKind::Page, _) => text(
-            StatusCode::NOT_IMPLEMENTED,
-            "Pages are not rendered yet: Switchyard serves API routes only for now.\n",
-        ),
+        (RouteKind::Page, _) => pages::page(state, options, route, params, head, body).await,
     }
 }
 
@@ -90,7 +101,7 @@ async fn node(
         page: route.page.clone(),
         bundle: bundle.clone(),
         params_json: params_json(&params),
-        middleware_url: None,
+        kind: NodeKind::Api,
         head,
         body,
     };

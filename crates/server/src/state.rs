@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use switchyard_app::{RouteKind, RouteTable, Runtime};
-use switchyard_build::Manifest;
+use bytes::Bytes;
+use switchyard_app::{RouteTable, Runtime};
+use switchyard_build::{Manifest, ManifestRoute, StaticPage};
 use switchyard_edge::{EdgePool, EdgeRoute};
 use switchyard_node::{NodeOptions, NodePool};
 
@@ -11,7 +12,25 @@ use crate::error::ServerError;
 use crate::middleware::LoadedMiddleware;
 use crate::options::ServerOptions;
 use crate::proxy::Proxy;
-use crate::static_files::PublicDir;
+use crate::static_files::{IMMUTABLE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, PublicDir};
+
+/// A page the build rendered, held in memory.
+pub enum Prerendered {
+    /// Its HTML, and the data of a getStaticProps page.
+    Html { html: Bytes, data: Option<Bytes> },
+    /// getStaticProps returned `notFound`.
+    NotFound,
+    /// getStaticProps returned a redirect.
+    Redirect { destination: String, status: u16 },
+}
+
+/// What answers unknown URLs.
+pub enum NotFoundPage {
+    /// The 404 page, rendered at build time.
+    Static(Bytes),
+    /// The 404 page, rendered per request by its runtime (Edge, or a page with getInitialProps).
+    Rendered { page: String, runtime: Runtime },
+}
 
 /// One loaded build.
 pub struct AppState {
@@ -31,6 +50,14 @@ pub struct AppState {
     pub proxy: Proxy,
     /// The app's `public/` folder.
     pub public: PublicDir,
+    /// The build's browser files, served under `/_next/static/`.
+    pub next_static: PublicDir,
+    /// The build's id, in `/_next/data/<buildId>/…` URLs.
+    pub build_id: String,
+    /// Pages the build rendered, by page.
+    pub prerendered: HashMap<String, Prerendered>,
+    /// The 404 page, when the app has pages.
+    pub not_found: Option<NotFoundPage>,
 }
 
 impl AppState {
@@ -44,18 +71,25 @@ impl AppState {
         let mut edge_routes = HashMap::new();
         let mut node_bundles = HashMap::new();
         let mut bundles = Vec::new();
-        for entry in &manifest.routes {
-            if let (Runtime::Nodejs, RouteKind::Api, Some(bundle)) =
-                (entry.route.runtime, entry.route.kind, &entry.bundle)
-            {
+        let mut prerendered = HashMap::new();
+        let extra = manifest.not_found.iter().filter(|entry| {
+            !manifest
+                .routes
+                .iter()
+                .any(|route| route.route.page == entry.route.page)
+        });
+        for entry in manifest.routes.iter().chain(extra) {
+            if let Some(page) = &entry.prerendered {
+                prerendered.insert(entry.route.page.clone(), read_prerendered(out_dir, page)?);
+                continue;
+            }
+            let Some(bundle) = &entry.bundle else {
+                continue;
+            };
+            if entry.route.runtime == Runtime::Nodejs {
                 node_bundles.insert(entry.route.page.clone(), bundle.clone());
                 continue;
             }
-            let is_edge_api =
-                entry.route.runtime == Runtime::Edge && entry.route.kind == RouteKind::Api;
-            let Some(bundle) = entry.bundle.as_ref().filter(|_| is_edge_api) else {
-                continue;
-            };
             let file = out_dir.join(bundle);
             let source = std::fs::read_to_string(&file).map_err(|source| ServerError::Bundle {
                 file: file.clone(),
@@ -111,6 +145,10 @@ impl AppState {
             }
             Some(NodePool::start(node).await?)
         };
+        let not_found = manifest
+            .not_found
+            .as_ref()
+            .map(|entry| not_found_page(entry, &prerendered));
         let routes = RouteTable::new(
             manifest
                 .routes
@@ -126,7 +164,51 @@ impl AppState {
             node,
             middleware,
             proxy: Proxy::new(),
-            public: PublicDir::new(root.join("public")),
+            public: PublicDir::new(root.join("public"), PUBLIC_CACHE_CONTROL),
+            next_static: PublicDir::new(out_dir.join("static"), IMMUTABLE_CACHE_CONTROL),
+            build_id: manifest.build_id,
+            prerendered,
+            not_found,
         })
+    }
+}
+
+/// Reads a page the build rendered into memory.
+fn read_prerendered(
+    out_dir: &std::path::Path,
+    page: &StaticPage,
+) -> Result<Prerendered, ServerError> {
+    let read = |relative: &str| {
+        let file = out_dir.join(relative);
+        std::fs::read(&file)
+            .map(Bytes::from)
+            .map_err(|source| ServerError::Bundle { file, source })
+    };
+    Ok(match page {
+        StaticPage::Html { html, data, .. } => Prerendered::Html {
+            html: read(html)?,
+            data: data.as_deref().map(read).transpose()?,
+        },
+        StaticPage::NotFound => Prerendered::NotFound,
+        StaticPage::Redirect {
+            destination,
+            status,
+        } => Prerendered::Redirect {
+            destination: destination.clone(),
+            status: *status,
+        },
+    })
+}
+
+fn not_found_page(
+    entry: &ManifestRoute,
+    prerendered: &HashMap<String, Prerendered>,
+) -> NotFoundPage {
+    match prerendered.get(&entry.route.page) {
+        Some(Prerendered::Html { html, .. }) => NotFoundPage::Static(html.clone()),
+        _ => NotFoundPage::Rendered {
+            page: entry.route.page.clone(),
+            runtime: entry.route.runtime,
+        },
     }
 }

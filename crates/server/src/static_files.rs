@@ -1,7 +1,8 @@
-//! Files from the app's `public/` folder, with content types and ETag revalidation.
+//! Files from a folder: the app's `public/`, and the build's browser files served under
+//! `/_next/static/`, with content types and ETag revalidation.
 //!
 //! The folder is listed once when a build is loaded, as `next start` does, so a request for
-//! a path that is no public file costs a set lookup rather than a file-system call.
+//! a path that is no file there costs a set lookup rather than a file-system call.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -11,19 +12,30 @@ use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 
 use crate::body::Body;
 
-/// The app's `public/` folder.
+/// `Cache-Control` of public files: revalidate every time, as Next.js serves them.
+pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=0";
+
+/// `Cache-Control` of content-hashed build files: they never change.
+pub const IMMUTABLE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+
+/// A folder served as is.
 pub struct PublicDir {
     root: PathBuf,
     /// Every file's path relative to the root, `/`-separated, as listed at load.
     files: HashSet<String>,
+    cache_control: &'static str,
 }
 
 impl PublicDir {
-    /// Lists the files below `root` (which need not exist).
-    pub fn new(root: PathBuf) -> Self {
+    /// Lists the files below `root` (which need not exist); they are sent with `cache_control`.
+    pub fn new(root: PathBuf, cache_control: &'static str) -> Self {
         let mut files = HashSet::new();
         list_files(&root, &root, &mut files);
-        Self { root, files }
+        Self {
+            root,
+            files,
+            cache_control,
+        }
     }
 
     /// The response for `path` if a file of that name exists, else `None`.
@@ -45,7 +57,7 @@ impl PublicDir {
         let etag = entity_tag(metadata.len(), modified);
         let mut builder = Response::builder()
             .header(header::ETAG, &etag)
-            .header(header::CACHE_CONTROL, "public, max-age=0");
+            .header(header::CACHE_CONTROL, self.cache_control);
         if let Some(modified) = modified {
             builder = builder.header(header::LAST_MODIFIED, httpdate::fmt_http_date(modified));
         }
@@ -137,7 +149,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a")).unwrap();
         std::fs::write(dir.path().join("a/b.txt"), "b").unwrap();
-        let public = PublicDir::new(dir.path().to_path_buf());
+        let public = PublicDir::new(dir.path().to_path_buf(), PUBLIC_CACHE_CONTROL);
         assert_eq!(public.resolve("/a/b.txt"), Some(dir.path().join("a/b.txt")));
         assert_eq!(
             public.resolve("/a/%62.txt"),

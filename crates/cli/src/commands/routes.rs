@@ -17,14 +17,10 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
         routes: project
             .routes
             .iter()
-            .map(|route| ManifestRoute {
-                route: route.clone(),
-                bundle: None,
-                size: 0,
-                gzip_size: 0,
-            })
+            .map(|route| ManifestRoute::new(route.clone()))
             .collect(),
         middleware: None,
+        not_found: None,
     };
     println!("{}", route_table(&manifest));
     let failed = project

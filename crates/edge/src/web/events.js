@@ -254,14 +254,15 @@
         if (index !== -1) list.splice(index, 1);
       };
       // Fires a trusted event at a target (used by platform objects such as AbortSignal).
-      $.fireEvent = (target, type, EventClass = Event) => {
+      // `init` is the event's init dictionary (MessageEvent's `data`).
+      $.fireEvent = (target, type, EventClass = Event, init = undefined) => {
         const list = target.#listeners?.get(type);
         const handler = target.#handlers?.get(type);
         if (list === undefined && handler === undefined) return true;
         trusted = true;
         let event;
         try {
-          event = new EventClass(type);
+          event = new EventClass(type, init);
         } finally {
           trusted = false;
         }

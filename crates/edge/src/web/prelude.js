@@ -112,6 +112,12 @@
     lazyGlobal('streams', name);
   }
   lazyValue('streams', 'ReadableStream');
+  lazyGlobal('byte_streams', 'ReadableStreamBYOBReader');
+  for (const name of [
+    'setUpReadableByteStreamControllerFromUnderlyingSource', 'acquireReadableStreamBYOBReader', 'readableByteStreamTee',
+  ]) {
+    lazyFunction('byte_streams', name);
+  }
   for (const name of [
     'streamOfBytes', 'newPushStream', 'pushStreamEnqueue', 'pushStreamClose', 'pushStreamError',
     'pushStreamDesiredSize', 'isDisturbed', 'isLocked', 'isStreamUnusable', 'teeStream', 'cancelStream',
@@ -132,6 +138,8 @@
 
   lazyGlobal('url_pattern', 'URLPattern');
 
+  for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent']) lazyGlobal('message_channel', name);
+
   lazyGlobal('async_local_storage', 'AsyncLocalStorage');
   // Binds a callback to the caller's AsyncLocalStorage context (timers, queueMicrotask): the
   // identity until the module loads, since no store can exist before.
@@ -139,6 +147,7 @@
 
   lazyGlobal('structured_clone', 'structuredClone');
   lazyFunction('structured_clone', 'structuredClone');
+  lazyFunction('structured_clone', 'structuredCloneWithTransfer');
 
   $.reportError = (error) => {
     host.reportError(error);
@@ -196,13 +205,27 @@
     }
     return string;
   };
+  // [EnforceRange] unsigned long long; `where` prefixes the error message.
+  $.toEnforcedUnsignedLongLong = (value, where) => {
+    // Unary plus, not Number(): ToNumber throws for a BigInt.
+    let number = +value;
+    if (!Number.isFinite(number)) throw new TypeError(`${where}: Value is not a finite number.`);
+    number = Math.trunc(number);
+    if (number < 0 || number > Number.MAX_SAFE_INTEGER) {
+      throw new TypeError(`${where}: Value is outside the 'unsigned long long' value range.`);
+    }
+    return number === 0 ? 0 : number;
+  };
   $.isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
 
   const TypedArray = Object.getPrototypeOf(Uint8Array);
   const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArray.prototype, Symbol.toStringTag).get;
   $.TypedArray = TypedArray;
   // The constructor name of a typed array ('Uint8Array', ...), or undefined for anything else.
-  $.typedArrayKind = (value) => ReflectApply(typedArrayTag, value, []);
+  // A shared argument list (never mutated): allocating `[]` per call costs more than the
+  // getter itself.
+  const noArgs = [];
+  $.typedArrayKind = (value) => ReflectApply(typedArrayTag, value, noArgs);
   const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
   $.isArrayBuffer = (value) => {
     try {

@@ -4,9 +4,12 @@
 // names follow the specification. `$.newTransformStream` makes the TransformStreams of
 // TextEncoderStream/TextDecoderStream (encoding.js).
 //
-// `type: 'bytes'` sources (React's renderToReadableStream uses them) get a
-// ReadableByteStreamController that queues Uint8Array views of the enqueued chunks and is
-// read through the default reader; BYOB readers are not supported.
+// Readable byte streams (`type: 'bytes'`, BYOB readers, the byte tee) live in
+// byte_streams.js, loaded the first time one is made. The two files meet where the
+// specification dispatches on the controller or the reader: a controller record carries the
+// spec's internal methods ([[PullSteps]], [[CancelSteps]], [[ReleaseSteps]]) and a reader
+// record says whether it is a BYOB reader; byte_streams.js reads the shared operations from
+// `$.streamInternals`.
 (function (host, $) {
   'use strict';
 
@@ -39,14 +42,27 @@
       this.strategyHWM = 1;
       this.pullAlgorithm = undefined;
       this.cancelAlgorithm = undefined;
+      // "implements ReadableByteStreamController" (byte_streams.js's record says true).
       this.bytes = false;
       this.object = undefined;
     }
+
+    // ReadableStreamDefaultController's internal methods.
+    pullSteps(readRequest) {
+      controllerPullSteps(this, readRequest);
+    }
+
+    cancelSteps(reason) {
+      return controllerCancelSteps(this, reason);
+    }
+
+    releaseSteps() {}
   }
 
   class ReaderRecord {
     constructor() {
       this.stream = undefined;
+      this.byob = false;
       this.readRequests = [];
       this.closed = undefined;
       this.object = undefined;
@@ -99,7 +115,13 @@
     if (stream.state === 'closed') return resolved(undefined);
     if (stream.state === 'errored') return rejected(stream.storedError);
     readableStreamClose(stream);
-    const sourceCancelPromise = controllerCancelSteps(stream.controller, reason);
+    const reader = stream.reader;
+    if (reader !== undefined && reader.byob) {
+      const readIntoRequests = reader.readIntoRequests;
+      reader.readIntoRequests = [];
+      for (const request of readIntoRequests) request.closeSteps(undefined);
+    }
+    const sourceCancelPromise = stream.controller.cancelSteps(reason);
     return then(sourceCancelPromise, () => undefined);
   }
 
@@ -108,6 +130,7 @@
     const reader = stream.reader;
     if (reader === undefined) return;
     reader.closed.resolve(undefined);
+    if (reader.byob) return;
     const readRequests = reader.readRequests;
     reader.readRequests = [];
     for (const request of readRequests) request.closeSteps();
@@ -120,7 +143,12 @@
     if (reader === undefined) return;
     reader.closed.reject(error);
     markHandled(reader.closed.promise);
-    readerErrorReadRequests(reader, error);
+    if (reader.byob) readerErrorReadIntoRequests(reader, error);
+    else readerErrorReadRequests(reader, error);
+  }
+
+  function readableStreamAddReadRequest(stream, readRequest) {
+    stream.reader.readRequests.push(readRequest);
   }
 
   function readableStreamFulfillReadRequest(stream, chunk, done) {
@@ -240,7 +268,7 @@
       }
       readRequest.chunkSteps(chunk);
     } else {
-      stream.reader.readRequests.push(readRequest);
+      readableStreamAddReadRequest(stream, readRequest);
       callPullIfNeeded(controller);
     }
   }
@@ -270,12 +298,9 @@
 
   const noopPromise = () => resolved(undefined);
 
-  function setUpControllerFromSource(stream, source, dict, highWaterMark, sizeAlgorithm, bytes) {
+  function setUpControllerFromSource(stream, source, dict, highWaterMark, sizeAlgorithm) {
     const controller = new ControllerRecord(stream);
-    controller.bytes = bytes;
-    controller.object = bytes
-      ? new ReadableByteStreamController(kInternal, controller)
-      : new ReadableStreamDefaultController(kInternal, controller);
+    controller.object = new ReadableStreamDefaultController(kInternal, controller);
     const { start, pull, cancel } = dict;
     const startAlgorithm = start === undefined ? () => undefined : () => Reflect.apply(start, source, [controller.object]);
     const pullAlgorithm = pull === undefined ? noopPromise : () => promiseCall(pull, source, [controller.object]);
@@ -320,6 +345,7 @@
       reader.closed.reject(error);
     }
     markHandled(reader.closed.promise);
+    stream.controller.releaseSteps();
     stream.reader = undefined;
     reader.stream = undefined;
   }
@@ -328,6 +354,13 @@
     const readRequests = reader.readRequests;
     reader.readRequests = [];
     for (const request of readRequests) request.errorSteps(error);
+  }
+
+  // ReadableStreamBYOBReaderErrorReadIntoRequests.
+  function readerErrorReadIntoRequests(reader, error) {
+    const readIntoRequests = reader.readIntoRequests;
+    reader.readIntoRequests = [];
+    for (const request of readIntoRequests) request.errorSteps(error);
   }
 
   function defaultReaderRelease(reader) {
@@ -340,7 +373,7 @@
     stream.disturbed = true;
     if (stream.state === 'closed') readRequest.closeSteps();
     else if (stream.state === 'errored') readRequest.errorSteps(stream.storedError);
-    else controllerPullSteps(stream.controller, readRequest);
+    else stream.controller.pullSteps(readRequest);
   }
 
   function acquireDefaultReader(stream) {
@@ -365,6 +398,11 @@
   }
 
   // --- tee -------------------------------------------------------------------------------
+
+  function readableStreamTee(stream) {
+    if (stream.controller.bytes) return $.readableByteStreamTee(stream);
+    return defaultTee(stream);
+  }
 
   function defaultTee(stream) {
     const reader = acquireDefaultReader(stream);
@@ -483,7 +521,13 @@
         }
         return value;
       };
-      source.autoAllocateChunkSize;
+      const autoAllocateChunkSize = source.autoAllocateChunkSize;
+      if (autoAllocateChunkSize !== undefined) {
+        dict.autoAllocateChunkSize = $.toEnforcedUnsignedLongLong(
+          autoAllocateChunkSize,
+          "Failed to construct 'ReadableStream': Failed to read the 'autoAllocateChunkSize' property from 'UnderlyingSource'",
+        );
+      }
       dict.cancel = callbackMember('cancel');
       dict.pull = callbackMember('pull');
       dict.start = callbackMember('start');
@@ -499,14 +543,14 @@
           throw new RangeError("Failed to construct 'ReadableStream': The strategy for a byte stream cannot have a size function.");
         }
         const highWaterMark = extractHighWaterMark(normalizedStrategy, 0);
-        setUpControllerFromSource(record, source, dict, highWaterMark, (chunk) => chunk.byteLength, true);
+        $.setUpReadableByteStreamControllerFromUnderlyingSource(record, source, dict, highWaterMark);
       } else {
         if (type !== undefined) {
           throw new TypeError(`Failed to construct 'ReadableStream': The provided value '${type}' is not a valid enum value of type ReadableStreamType.`);
         }
         const sizeAlgorithm = extractSizeAlgorithm(normalizedStrategy);
         const highWaterMark = extractHighWaterMark(normalizedStrategy, 1);
-        setUpControllerFromSource(record, source, dict, highWaterMark, sizeAlgorithm, false);
+        setUpControllerFromSource(record, source, dict, highWaterMark, sizeAlgorithm);
       }
     }
 
@@ -526,11 +570,12 @@
 
     getReader(options = undefined) {
       const record = this.#record;
+      if (options !== undefined && options !== null && !$.isObject(options)) {
+        throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': The provided value is not of type 'ReadableStreamGetReaderOptions'.");
+      }
       const mode = options?.mode;
       if (mode === undefined) return acquireDefaultReader(record).object;
-      if (`${mode}` === 'byob') {
-        throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': BYOB readers are not supported.");
-      }
+      if (`${mode}` === 'byob') return $.acquireReadableStreamBYOBReader(record).object;
       throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': The provided value '${mode}' is not a valid enum value of type ReadableStreamReaderMode.`);
     }
 
@@ -544,7 +589,7 @@
     }
 
     tee() {
-      return defaultTee(this.#record);
+      return readableStreamTee(this.#record);
     }
 
     values(options = undefined) {
@@ -554,7 +599,7 @@
 
     [$.inspectCustom](depth, options, inspect) {
       const record = this.#record;
-      const fields = { locked: isLocked(record), state: record.state, supportsBYOB: false };
+      const fields = { locked: isLocked(record), state: record.state, supportsBYOB: record.controller?.bytes === true };
       return `ReadableStream ${inspect(fields, options)}`;
     }
 
@@ -603,53 +648,6 @@
     }
   }
   $.setToStringTag(ReadableStreamDefaultController, 'ReadableStreamDefaultController');
-
-  class ReadableByteStreamController {
-    #controller;
-
-    constructor(token = undefined, controller = undefined) {
-      if (token !== kInternal) throw new TypeError('Illegal constructor');
-      this.#controller = controller;
-    }
-
-    get byobRequest() {
-      return null;
-    }
-
-    get desiredSize() {
-      return getDesiredSize(this.#controller);
-    }
-
-    close() {
-      const controller = this.#controller;
-      if (controller.closeRequested) throw new TypeError('Invalid state: the stream has already been closed');
-      if (controller.stream.state !== 'readable') {
-        throw new TypeError('Invalid state: the stream is not in a state that permits close');
-      }
-      controllerClose(controller);
-    }
-
-    enqueue(chunk) {
-      $.argumentsRequired("Failed to execute 'enqueue' on 'ReadableByteStreamController'", 1, arguments.length);
-      if (!ArrayBuffer.isView(chunk)) {
-        throw new TypeError("Failed to execute 'enqueue' on 'ReadableByteStreamController': parameter 1 is not of type 'ArrayBufferView'.");
-      }
-      if (chunk.byteLength === 0) throw new TypeError('chunk must have non-zero byteLength');
-      if (chunk.buffer.byteLength === 0) throw new TypeError("chunk's buffer must have non-zero byteLength");
-      const controller = this.#controller;
-      if (controller.closeRequested) throw new TypeError('Invalid state: the stream has been closed');
-      if (controller.stream.state !== 'readable') {
-        throw new TypeError('Invalid state: the stream is not in a state that permits enqueue');
-      }
-      const view = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      controllerEnqueue(controller, view);
-    }
-
-    error(error = undefined) {
-      controllerError(this.#controller, error);
-    }
-  }
-  $.setToStringTag(ReadableByteStreamController, 'ReadableByteStreamController');
 
   class ReadableStreamDefaultReader {
     #reader = new ReaderRecord();
@@ -2024,7 +2022,7 @@
     const record = streamRecordOf(stream);
     return record.disturbed || isLocked(record);
   };
-  $.teeStream = (stream) => defaultTee(streamRecordOf(stream));
+  $.teeStream = (stream) => readableStreamTee(streamRecordOf(stream));
   $.cancelStream = (stream, reason) => readableStreamCancel(streamRecordOf(stream), reason);
   $.acquireReader = (stream) => acquireDefaultReader(streamRecordOf(stream)).object;
   $.readerRead = (reader) => readOnce(readerRecordOf(reader));
@@ -2072,6 +2070,28 @@
     const chunk = result.value;
     if (!(chunk instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
     return chunk;
+  });
+
+  // What byte_streams.js shares with this file (see the comment at the top).
+  $.streamInternals = Object.freeze({
+    ReadRequest,
+    ReadableStream,
+    streamRecordOf,
+    isLocked,
+    readableStreamCancel,
+    readableStreamClose,
+    readableStreamError,
+    readableStreamAddReadRequest,
+    readableStreamFulfillReadRequest,
+    numReadRequests,
+    readerGenericInitialize,
+    readerGenericRelease,
+    readerErrorReadIntoRequests,
+    acquireDefaultReader,
+    defaultReaderRead,
+    defaultReaderRelease,
+    resetQueue,
+    queueMicrotaskInternal,
   });
 
   $.ReadableStream = ReadableStream;

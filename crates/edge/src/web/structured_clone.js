@@ -53,12 +53,9 @@
     return new $.DOMException(`${text} could not be cloned.`, 'DataCloneError');
   }
 
-  function cloneArrayBuffer(buffer, memory, transferred) {
-    if (transferred.has(buffer)) {
-      const result = buffer.transfer();
-      memory.set(buffer, result);
-      return result;
-    }
+  // A buffer in the transfer list is copied too, and detached once the walk is over: a view
+  // over it met later in the walk must still read its offset and length.
+  function cloneArrayBuffer(buffer, memory) {
     let result;
     if (buffer.resizable) {
       result = new ArrayBuffer(buffer.byteLength, { maxByteLength: buffer.maxByteLength });
@@ -70,7 +67,7 @@
     return result;
   }
 
-  function clone(value, memory, transferred) {
+  function clone(value, memory) {
     if (typeof value === 'symbol') throw dataCloneError(value);
     if (typeof value === 'function') throw dataCloneError(value);
     if (typeof value !== 'object' || value === null) return value;
@@ -93,7 +90,7 @@
 
     if ($.isArrayBuffer(value)) {
       if (value.detached) throw new $.DOMException('An ArrayBuffer is detached and could not be cloned.', 'DataCloneError');
-      return cloneArrayBuffer(value, memory, transferred);
+      return cloneArrayBuffer(value, memory);
     }
     if ($.isSharedArrayBuffer(value)) {
       memory.set(value, value);
@@ -101,7 +98,7 @@
     }
     const kind = $.typedArrayKind(value);
     if (kind !== undefined) {
-      const buffer = clone(value.buffer, memory, transferred);
+      const buffer = clone(value.buffer, memory);
       const Constructor = typedArrayConstructors[kind];
       const length = value.length;
       result = new Constructor(buffer, value.byteOffset, length);
@@ -109,7 +106,7 @@
       return result;
     }
     if (isDataView(value)) {
-      const buffer = clone(value.buffer, memory, transferred);
+      const buffer = clone(value.buffer, memory);
       result = new DataView(buffer, value.byteOffset, value.byteLength);
       memory.set(value, result);
       return result;
@@ -119,14 +116,14 @@
       result = new Map();
       memory.set(value, result);
       const entries = [...Map.prototype.entries.call(value)];
-      for (const [k, v] of entries) Map.prototype.set.call(result, clone(k, memory, transferred), clone(v, memory, transferred));
+      for (const [k, v] of entries) Map.prototype.set.call(result, clone(k, memory), clone(v, memory));
       return result;
     }
     if (isSet(value)) {
       result = new Set();
       memory.set(value, result);
       const entries = [...Set.prototype.values.call(value)];
-      for (const v of entries) Set.prototype.add.call(result, clone(v, memory, transferred));
+      for (const v of entries) Set.prototype.add.call(result, clone(v, memory));
       return result;
     }
 
@@ -150,7 +147,7 @@
         Object.defineProperty(result, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
       }
       if (Object.hasOwn(value, 'cause')) {
-        Object.defineProperty(result, 'cause', { value: clone(value.cause, memory, transferred), writable: true, configurable: true, enumerable: false });
+        Object.defineProperty(result, 'cause', { value: clone(value.cause, memory), writable: true, configurable: true, enumerable: false });
       }
       return result;
     }
@@ -169,17 +166,17 @@
     }
     memory.set(value, result);
     for (const key of Object.keys(value)) {
-      result[key] = clone(value[key], memory, transferred);
+      result[key] = clone(value[key], memory);
     }
     return result;
   }
 
-  $.structuredClone = (value) => clone(value, new Map(), new Set());
+  $.structuredClone = (value) => clone(value, new Map());
 
-  $.defineGlobal('structuredClone', function structuredClone(value, options = undefined) {
-    $.argumentsRequired("Failed to execute 'structuredClone'", 1, arguments.length);
+  // StructuredSerializeWithTransfer then StructuredDeserializeWithTransfer: only
+  // ArrayBuffers can be transferred (`transfer` is an iterable, or undefined).
+  $.structuredCloneWithTransfer = (value, transfer) => {
     const transferred = new Set();
-    const transfer = options?.transfer;
     if (transfer !== undefined) {
       for (const item of transfer) {
         if (!$.isArrayBuffer(item)) {
@@ -191,10 +188,15 @@
         transferred.add(item);
       }
     }
-    const result = clone(value, new Map(), transferred);
+    const result = clone(value, new Map());
     for (const buffer of transferred) {
       if (!buffer.detached) buffer.transfer();
     }
     return result;
+  };
+
+  $.defineGlobal('structuredClone', function structuredClone(value, options = undefined) {
+    $.argumentsRequired("Failed to execute 'structuredClone'", 1, arguments.length);
+    return $.structuredCloneWithTransfer(value, options?.transfer);
   });
 });

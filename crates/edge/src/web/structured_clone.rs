@@ -75,6 +75,14 @@ mod tests {
             const moved = structuredClone(transferred, { transfer: [transferred] });
             assertEquals(transferred.byteLength, 0, 'detached');
             assertEquals([...new Uint8Array(moved)], [5, 6]);
+            // A view over a transferred buffer keeps its offset and length, in either order.
+            const sub = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
+            const [viewCopy, bufferCopy] = structuredClone([sub, sub.buffer], { transfer: [sub.buffer] });
+            assertEquals([...viewCopy], [2, 3]);
+            assert(viewCopy.buffer === bufferCopy && sub.byteLength === 0);
+            const data = new DataView(new ArrayBuffer(4), 1, 2);
+            const [, dataCopy] = structuredClone([data.buffer, data], { transfer: [data.buffer] });
+            assertEquals([dataCopy.byteOffset, dataCopy.byteLength, dataCopy.buffer.byteLength], [1, 2, 4]);
             "#,
         );
     }

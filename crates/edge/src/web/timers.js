@@ -6,13 +6,26 @@
   'use strict';
 
   const TIMEOUT_MAX = 2 ** 31 - 1;
+  // The HTML timer nesting rule: a timer set by a timer set by … (more than five deep) waits at
+  // least 4 ms; shallower ones run when due, so `setTimeout(fn, 0)` — how React's server
+  // renderer schedules its work — costs no idle millisecond.
+  const NESTING_CLAMP_LEVEL = 5;
+  const NESTED_MINIMUM = 4;
   const callbacks = new Map();
+  // The nesting level of the timer whose callback is running (0 outside timers).
+  let nesting = 0;
 
   function fire(id) {
     const entry = callbacks.get(id);
     if (entry === undefined) return;
     if (!entry.repeat) callbacks.delete(id);
-    Reflect.apply(entry.callback, globalThis, entry.args);
+    const outer = nesting;
+    nesting = entry.nesting;
+    try {
+      Reflect.apply(entry.callback, globalThis, entry.args);
+    } finally {
+      nesting = outer;
+    }
   }
 
   function describe(value) {
@@ -29,10 +42,14 @@
       throw new TypeError(`The "callback" argument must be of type function. Received ${describe(callback)}`);
     }
     delay = +delay;
-    if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
+    if (!(delay >= 0 && delay <= TIMEOUT_MAX)) delay = 0;
+    const level = nesting + 1;
+    if (level > NESTING_CLAMP_LEVEL && delay < NESTED_MINIMUM) delay = NESTED_MINIMUM;
+    // A repeating timer keeps its first delay, so it must never be 0 (it would spin).
+    if (repeat && delay < 1) delay = 1;
     const id = host.timerStart(delay, repeat, refed, fire);
     // The async context (AsyncLocalStorage) of the caller is the callback's.
-    callbacks.set(id, { callback: $.bindAsyncContext(callback), args, repeat });
+    callbacks.set(id, { callback: $.bindAsyncContext(callback), args, repeat, nesting: level });
     return id;
   }
 
@@ -59,6 +76,13 @@
   // A timer that does not keep the script runner waiting (like Node's `unref()`).
   $.setUnrefTimeout = (callback, delay) => start(callback, delay, [], false, false);
   $.clearTimer = clear;
+  // Queues a task (an HTML event-loop task, e.g. a MessagePort message): it runs after the
+  // current script and its microtasks, in the order tasks and timers became due. Unlike
+  // setTimeout it is never clamped. Like a timer, it keeps the runner waiting.
+  $.queueTask = (callback) => {
+    const id = host.timerStart(0, false, true, fire);
+    callbacks.set(id, { callback, args: [], repeat: false, nesting: 0 });
+  };
 
   const resolvedPromise = $.resolved(undefined);
   $.defineGlobal('queueMicrotask', function queueMicrotask(callback) {

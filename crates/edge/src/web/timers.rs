@@ -281,6 +281,31 @@ mod tests {
     }
 
     #[test]
+    fn zero_delays_are_not_clamped_until_timers_nest_more_than_five_deep() {
+        let h = harness();
+        h.run(
+            r#"
+            // A chain of setTimeout(0): the first five run without waiting, deeper ones wait
+            // 4 ms each (the HTML rule), so 20 links take at least 60 ms, not 20 × 1 ms.
+            const times = [];
+            await new Promise((resolve) => {
+              const step = () => {
+                times.push(performance.now());
+                if (times.length === 20) resolve();
+                else setTimeout(step, 0);
+              };
+              setTimeout(step, 0);
+            });
+            const gaps = times.slice(1).map((t, i) => t - times[i]);
+            // Four 1 ms clamps would add up to 4 ms at least.
+            const shallow = gaps.slice(0, 4).reduce((sum, gap) => sum + gap, 0);
+            assert(shallow < 4, `shallow gaps ${gaps}`);
+            assert(gaps.slice(5).every((gap) => gap >= 3.9), `nested gaps ${gaps}`);
+            "#,
+        );
+    }
+
+    #[test]
     fn ids_are_numbers_and_clearing_works() {
         let h = harness();
         h.run(

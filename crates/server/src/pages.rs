@@ -1,0 +1,329 @@
+//! Pages: HTML the build rendered, pages rendered per request by their runtime, the data URLs
+//! of client-side navigation (`/_next/data/<buildId>/<page>.json`) and the 404 page.
+//!
+//! A page's runtime is asked what to render with the internal header `x-switchyard-render`
+//! (JSON: `params`, `data` for a data request, `status` for the 404 page); a page whose
+//! getServerSideProps returned `notFound` answers with `x-switchyard-not-found`, and the
+//! server sends the 404 page instead.
+
+use bytes::Bytes;
+use http::request::Parts;
+use http::{HeaderValue, Request, Response, StatusCode, Uri, header};
+use serde_json::json;
+use switchyard_app::{Params, Route, Runtime};
+use switchyard_node::{NodeBody, NodeKind, NodeRequest};
+
+use crate::body::Body;
+use crate::options::ServerOptions;
+use crate::service::{
+    RouteBody, edge_failure, edge_request, edge_response, node_response, params_json, read_body,
+    text,
+};
+use crate::state::{AppState, NotFoundPage, Prerendered};
+
+/// Where the build's browser files are served.
+pub const NEXT_STATIC_PREFIX: &str = "/_next/static/";
+
+/// Where client-side navigation fetches a page's data.
+pub const DATA_PREFIX: &str = "/_next/data/";
+const RENDER_HEADER: &str = "x-switchyard-render";
+const NOT_FOUND_HEADER: &str = "x-switchyard-not-found";
+const HTML: &str = "text/html; charset=utf-8";
+const JSON: &str = "application/json";
+
+/// What a page's runtime is asked to render.
+struct Render<'p> {
+    page: &'p str,
+    runtime: Runtime,
+    params: &'p Params,
+    data: bool,
+    status: Option<u16>,
+}
+
+impl Render<'_> {
+    fn header(&self) -> String {
+        let mut render = json!({ "data": self.data });
+        if let Ok(params) = serde_json::from_str::<serde_json::Value>(&params_json(self.params)) {
+            render["params"] = params;
+        }
+        if let Some(status) = self.status {
+            render["status"] = status.into();
+        }
+        render.to_string()
+    }
+}
+
+/// The page `route` for the request `head`.
+pub async fn page(
+    state: &AppState,
+    options: &ServerOptions,
+    route: &Route,
+    params: Params,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let status = (route.page == "/404").then_some(404);
+    if let Some(prerendered) = state.prerendered.get(&route.page) {
+        return match prerendered {
+            Prerendered::Html { html, .. } => html_response(
+                status.map_or(StatusCode::OK, |_| StatusCode::NOT_FOUND),
+                html,
+            ),
+            Prerendered::NotFound => not_found(state, options, &head).await,
+            Prerendered::Redirect {
+                destination,
+                status,
+            } => redirect(*status, destination),
+        };
+    }
+    let render = Render {
+        page: &route.page,
+        runtime: route.runtime,
+        params: &params,
+        data: false,
+        status,
+    };
+    rendered(state, options, render, head, body).await
+}
+
+/// `/_next/data/<buildId>/<path>.json` → the build id and the page's path.
+fn data_target(path: &str) -> Option<(&str, String)> {
+    let rest = path.strip_prefix(DATA_PREFIX)?;
+    let (build_id, page_path) = rest.split_once('/')?;
+    let page_path = match page_path.strip_suffix(".json")? {
+        "index" => "/".to_string(),
+        path => format!("/{path}"),
+    };
+    Some((build_id, page_path))
+}
+
+/// A data request (a path under [`DATA_PREFIX`]): the JSON of the page's data function.
+pub async fn data(
+    state: &AppState,
+    options: &ServerOptions,
+    head: &Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let missing = || {
+        text(
+            StatusCode::NOT_FOUND,
+            "404: This page could not be found.\n",
+        )
+    };
+    let Some((build_id, page_path)) = data_target(head.uri.path()) else {
+        return missing();
+    };
+    if build_id != state.build_id {
+        return missing();
+    }
+    let Some((route, params)) = state
+        .routes
+        .find(&page_path)
+        .filter(|(route, _)| route.kind == switchyard_app::RouteKind::Page)
+    else {
+        return missing();
+    };
+    if let Some(prerendered) = state.prerendered.get(&route.page) {
+        return match prerendered {
+            Prerendered::Html {
+                data: Some(data), ..
+            } => json_response(StatusCode::OK, data.clone()),
+            Prerendered::Redirect {
+                destination,
+                status,
+            } => json_response(
+                StatusCode::OK,
+                json!({ "pageProps": { "__N_REDIRECT": destination, "__N_REDIRECT_STATUS": status }, "__N_SSG": true })
+                    .to_string()
+                    .into(),
+            ),
+            Prerendered::NotFound => json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into()),
+            // A page without data has no data URL, as in Next.js.
+            Prerendered::Html { data: None, .. } => missing(),
+        };
+    }
+    // The page's runtime sees the page's own URL, with the query the data URL had.
+    let uri = match head.uri.query() {
+        Some(query) => format!("{page_path}?{query}"),
+        None => page_path.clone(),
+    };
+    let page_head = copy_head(head, &uri);
+    let render = Render {
+        page: &route.page,
+        runtime: route.runtime,
+        params: &params,
+        data: true,
+        status: None,
+    };
+    rendered(state, options, render, page_head, body).await
+}
+
+/// The 404 page, with status 404.
+pub async fn not_found(state: &AppState, options: &ServerOptions, head: &Parts) -> Response<Body> {
+    match &state.not_found {
+        Some(NotFoundPage::Static(html)) => html_response(StatusCode::NOT_FOUND, html),
+        Some(NotFoundPage::Rendered { page, runtime }) => {
+            let params = Params::new();
+            let render = Render {
+                page,
+                runtime: *runtime,
+                params: &params,
+                data: false,
+                status: Some(404),
+            };
+            let head = copy_head(head, head.uri.path());
+            Box::pin(rendered(
+                state,
+                options,
+                render,
+                head,
+                RouteBody::Bytes(Bytes::new()),
+            ))
+            .await
+        }
+        None => text(
+            StatusCode::NOT_FOUND,
+            "404: This page could not be found.\n",
+        ),
+    }
+}
+
+/// A page rendered by its runtime; a `notFound` answer becomes the 404 page.
+async fn rendered(
+    state: &AppState,
+    options: &ServerOptions,
+    render: Render<'_>,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let for_not_found = copy_head(&head, head.uri.path());
+    let response = match render.runtime {
+        Runtime::Edge => edge_page(state, options, &render, head, body).await,
+        Runtime::Nodejs => node_page(state, options, &render, head, body).await,
+    };
+    if response.headers().contains_key(NOT_FOUND_HEADER) && render.status.is_none() {
+        return Box::pin(not_found(state, options, &for_not_found)).await;
+    }
+    response
+}
+
+async fn edge_page(
+    state: &AppState,
+    options: &ServerOptions,
+    render: &Render<'_>,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(render.page)) else {
+        tracing::error!(
+            "{}: the build has no Edge bundle for this page.",
+            render.page
+        );
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    };
+    let body = match read_body(body, options.edge_body_limit, &head).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    // Params reach the page in the render header, not in the URL, as Next.js keeps them apart.
+    let mut request = edge_request(index, &head, body, &Params::new(), options);
+    request
+        .headers
+        .retain(|(name, _)| !name.starts_with("x-switchyard-"));
+    request
+        .headers
+        .push((RENDER_HEADER.to_string(), render.header()));
+    match pool.dispatch(request).await {
+        Ok(response) => edge_response(response),
+        Err(error) => edge_failure(error, options.dev),
+    }
+}
+
+async fn node_page(
+    state: &AppState,
+    options: &ServerOptions,
+    render: &Render<'_>,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(render.page)) else {
+        tracing::error!(
+            "{}: the build has no Node.js bundle for this page.",
+            render.page
+        );
+        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    };
+    let body = match body {
+        RouteBody::Stream(body) => NodeBody::Stream(body),
+        RouteBody::Bytes(bytes) => NodeBody::Bytes(bytes),
+    };
+    let request = NodeRequest {
+        page: render.page.to_string(),
+        bundle: bundle.clone(),
+        params_json: params_json(render.params),
+        kind: NodeKind::Page {
+            render: render.header(),
+        },
+        head,
+        body,
+    };
+    node_response(pool, options, render.page, request).await
+}
+
+/// A GET of `uri` with `head`'s headers: what the 404 page renders for.
+fn copy_head(head: &Parts, uri: &str) -> Parts {
+    let mut request = Request::builder()
+        .method(http::Method::GET)
+        .uri(uri.parse::<Uri>().unwrap_or_else(|_| Uri::from_static("/")))
+        .version(head.version)
+        .body(())
+        .expect("a GET of a parsed URI is a valid request");
+    *request.headers_mut() = head.headers.clone();
+    request.into_parts().0
+}
+
+fn html_response(status: StatusCode, html: &Bytes) -> Response<Body> {
+    let mut response = Response::new(Body::full(html.clone()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+    response
+}
+
+fn json_response(status: StatusCode, json: Bytes) -> Response<Body> {
+    let mut response = Response::new(Body::full(json));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    response
+}
+
+fn redirect(status: u16, destination: &str) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+    if let Ok(location) = HeaderValue::from_str(destination) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_urls_name_their_page() {
+        assert_eq!(
+            data_target("/_next/data/abc/index.json"),
+            Some(("abc", "/".to_string()))
+        );
+        assert_eq!(
+            data_target("/_next/data/abc/posts/42.json"),
+            Some(("abc", "/posts/42".to_string()))
+        );
+        assert_eq!(data_target("/_next/data/abc/posts/42"), None);
+        assert_eq!(data_target("/_next/data/abc"), None);
+    }
+}
