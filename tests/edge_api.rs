@@ -255,6 +255,30 @@ fn malformed_requests_and_huge_headers_are_refused_cleanly() {
 }
 
 #[test]
+fn requests_waiting_on_nothing_do_not_hold_back_others() {
+    // Workers take new requests when their script is idle; handlers that never answer leave
+    // them idle, so a request behind them is answered at once, not after their 504.
+    let waiting: Vec<_> = (0..8)
+        .map(|_| {
+            let port = SERVER.port;
+            std::thread::spawn(move || http::request(port, "GET", "/api/never", &[], None))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let response = SERVER.get("/api/hello");
+    assert_eq!(response.status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    for handle in waiting {
+        assert_eq!(handle.join().unwrap().status, 504);
+    }
+}
+
+#[test]
 fn many_concurrent_requests_are_all_answered() {
     let handles: Vec<_> = (0..32)
         .map(|i| {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use switchyard_jsc::{JsError, Vm};
 use tokio::sync::{mpsc, oneshot};
@@ -98,6 +99,28 @@ pub fn run(
                 dispatch::handle(state, job.request, job.reply).await;
                 in_flight.fetch_sub(1, Ordering::Relaxed);
             });
+            until_idle().await;
         }
     });
+}
+
+/// The longest a worker busy with script holds new requests back.
+const MAX_ADMISSION_WAIT: Duration = Duration::from_millis(10);
+
+/// Waits until script on this thread has nothing runnable — a round of the other tasks passes
+/// without entering script — or [`MAX_ADMISSION_WAIT`] has passed.
+///
+/// Script is CPU-bound: taking a new request while others can still run only interleaves
+/// them, so every one of them finishes later (and live heaps grow). Requests wait in the
+/// queue, in order, instead; a worker whose requests all wait on timers or I/O takes the next
+/// one at once. The bound keeps a worker that never idles (a busy interval) taking requests.
+async fn until_idle() {
+    let start = Instant::now();
+    loop {
+        let before = switchyard_jsc::script_entries();
+        tokio::task::yield_now().await;
+        if switchyard_jsc::script_entries() == before || start.elapsed() >= MAX_ADMISSION_WAIT {
+            return;
+        }
+    }
 }

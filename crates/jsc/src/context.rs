@@ -84,6 +84,7 @@ impl Context {
         let source = JsString::new(source);
         let url = JsString::new(url);
         let mut exception = ptr::null();
+        crate::entries::enter();
         // SAFETY: all references are alive for the call.
         let result = unsafe {
             ffi::JSEvaluateScript(

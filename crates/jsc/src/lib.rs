@@ -10,6 +10,7 @@
 //! own context: a captured value is a GC root, so a cycle through it is never collected.
 
 mod context;
+mod entries;
 mod error;
 mod ffi;
 mod function;
@@ -18,6 +19,7 @@ mod value;
 mod vm;
 
 pub use context::{Context, Deferred};
+pub use entries::script_entries;
 pub use error::JsError;
 pub use function::HostResult;
 pub use value::{Object, Value};

@@ -300,6 +300,7 @@ impl Object {
         };
         let raws: Vec<ffi::JSValueRef> = args.iter().map(|arg| arg.raw).collect();
         let mut exception = ptr::null();
+        crate::entries::enter();
         // SAFETY: the function, `this` and every argument are protected.
         let raw = unsafe {
             ffi::JSObjectCallAsFunction(
@@ -332,6 +333,7 @@ impl Object {
         let ctx = self.context();
         let raws: Vec<ffi::JSValueRef> = args.iter().map(|arg| arg.raw).collect();
         let mut exception = ptr::null();
+        crate::entries::enter();
         // SAFETY: the constructor and arguments are protected.
         let raw = unsafe {
             ffi::JSObjectCallAsConstructor(

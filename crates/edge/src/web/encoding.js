@@ -5,6 +5,53 @@
 
   const encodeUtf8 = host.encodeUtf8;
 
+  // Below this length, encodeInto encodes in script: React's renderer calls it for every small
+  // piece of HTML, and a jitted loop beats a call into Rust plus a temporary buffer there.
+  const SCRIPT_ENCODE_MAX = 1024;
+
+  /** UTF-8 of `source` (lone surrogates as U+FFFD) into `destination`, as far as it fits. */
+  function encodeIntoScript(source, destination) {
+    const length = source.length;
+    const capacity = destination.length;
+    let read = 0;
+    let written = 0;
+    while (read < length) {
+      let code = source.charCodeAt(read);
+      if (code < 0x80) {
+        if (written >= capacity) break;
+        destination[written++] = code;
+        read++;
+        continue;
+      }
+      let units = 1;
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = code <= 0xdbff && read + 1 < length ? source.charCodeAt(read + 1) : 0;
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          units = 2;
+        } else {
+          code = 0xfffd;
+        }
+      }
+      if (code < 0x800) {
+        if (written + 2 > capacity) break;
+        destination[written++] = 0xc0 | (code >> 6);
+      } else if (code < 0x10000) {
+        if (written + 3 > capacity) break;
+        destination[written++] = 0xe0 | (code >> 12);
+        destination[written++] = 0x80 | ((code >> 6) & 0x3f);
+      } else {
+        if (written + 4 > capacity) break;
+        destination[written++] = 0xf0 | (code >> 18);
+        destination[written++] = 0x80 | ((code >> 12) & 0x3f);
+        destination[written++] = 0x80 | ((code >> 6) & 0x3f);
+      }
+      destination[written++] = 0x80 | (code & 0x3f);
+      read += units;
+    }
+    return { read, written };
+  }
+
   class TextEncoder {
     constructor() {}
 
@@ -22,6 +69,7 @@
       if (!(destination instanceof Uint8Array)) {
         throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
       }
+      if (source.length <= SCRIPT_ENCODE_MAX) return encodeIntoScript(source, destination);
       const bytes = encodeUtf8(source);
       const capacity = destination.length;
       if (bytes.length <= capacity) {

@@ -237,6 +237,16 @@ mod tests {
             assertEquals(encoder.encodeInto('a€😀', small), { read: 2, written: 4 }, 'stops before a char that does not fit');
             assertEquals(encoder.encodeInto('😀', new Uint8Array(3)), { read: 0, written: 0 });
             assertThrows(() => encoder.encodeInto('x', []), TypeError);
+            const lone = new Uint8Array(8);
+            assertEquals(encoder.encodeInto('\udc00a\ud800', lone), { read: 3, written: 7 });
+            assertEquals([...lone.subarray(0, 7)], [0xef, 0xbf, 0xbd, 0x61, 0xef, 0xbf, 0xbd]);
+            // Short strings are encoded in script, long ones in Rust: both give encode()'s bytes.
+            for (const text of ['hé€😀\ud800x'.repeat(10), 'hé€😀\ud800x'.repeat(300)]) {
+              const expected = encoder.encode(text);
+              const into = new Uint8Array(expected.length);
+              assertEquals(encoder.encodeInto(text, into), { read: text.length, written: expected.length });
+              assertEquals([...into], [...expected]);
+            }
             "#,
         );
     }
