@@ -57,7 +57,19 @@ fn a_page_without_data_is_rendered_at_build_time_and_served_as_html() {
         Some("text/html; charset=utf-8")
     );
     let html = response.text();
-    assert!(html.starts_with("<!DOCTYPE html><html>"), "{html}");
+    // The app's own _document.
+    assert!(
+        html.starts_with(r#"<!DOCTYPE html><html lang="en"><head>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<meta name="x-document" content="custom"/>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<body class="custom-body"><div id="__next">"#),
+        "{html}"
+    );
     assert!(
         html.contains(r#"<title data-next-head="">Home of the pages app</title>"#),
         "{html}"
@@ -309,6 +321,57 @@ fn get_static_props_on_edge_warns_at_build_and_runs_per_request() {
         first["props"]["pageProps"]["at"],
         second["props"]["pageProps"]["at"]
     );
+}
+
+#[test]
+fn a_document_with_its_own_get_initial_props_renders_the_page_whole() {
+    let app = fixture("pages-app");
+    std::fs::write(
+        app.path().join("pages/_document.js"),
+        r#"import Document, { Head, Html, Main, NextScript } from 'next/document';
+
+export default class AppDocument extends Document {
+  static async getInitialProps(ctx) {
+    const initialProps = await Document.getInitialProps(ctx);
+    return { ...initialProps, theme: 'dark', pageLength: initialProps.html.length };
+  }
+
+  render() {
+    return (
+      <Html data-theme={this.props.theme} data-page-length={this.props.pageLength}>
+        <Head />
+        <body>
+          <Main />
+          <NextScript />
+        </body>
+      </Html>
+    );
+  }
+}
+"#,
+    )
+    .unwrap();
+    let output = build(app.path());
+    assert!(output.status.success(), "{}", all_output(&output));
+    let server = Server::start(app.path(), &[], &[]);
+    for path in ["/posts/7", "/where"] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        let html = response.text();
+        assert!(
+            html.starts_with(r#"<!DOCTYPE html><html data-theme="dark" data-page-length=""#),
+            "{html}"
+        );
+        assert!(
+            !html.contains(r#"data-page-length="0""#),
+            "renderPage gave no HTML: {html}"
+        );
+        assert!(
+            html.contains(r#"<div id="__next"><div id="app-shell">"#),
+            "{html}"
+        );
+        assert!(html.ends_with("</body></html>"), "{html}");
+    }
 }
 
 #[test]
