@@ -306,6 +306,95 @@ fn browser_files_are_content_hashed_and_immutable() {
 }
 
 #[test]
+fn get_static_paths_lists_the_paths_rendered_at_build_time() {
+    let (server, build_output) = &*SERVER;
+    assert!(
+        build_output.contains("● /blog/[slug] (2 paths)"),
+        "{build_output}"
+    );
+    assert!(
+        build_output.contains("● /docs/[...parts] (1 path)"),
+        "{build_output}"
+    );
+    let app = server.app.as_ref().unwrap().path();
+    assert!(app.join(".switchyard/pages/blog/hello.html").is_file());
+
+    let hello = server.get("/blog/hello");
+    assert_eq!(hello.status, 200);
+    assert!(
+        hello
+            .text()
+            .contains(r#"<p id="blog">hello<!-- --> (<!-- -->build<!-- -->)</p>"#),
+        "{}",
+        hello.text()
+    );
+    let second = server.get("/blog/second%20post");
+    assert_eq!(second.status, 200);
+    assert!(second.text().contains("second post"), "{}", second.text());
+    let data = http::request(
+        server.port,
+        "GET",
+        &format!("/_next/data/{}/blog/hello.json", build_id()),
+        &[("x-nextjs-data", "1")],
+        None,
+    );
+    assert_eq!(
+        data.json(),
+        serde_json::json!({ "pageProps": { "slug": "hello", "builtAt": "build" }, "__N_SSG": true })
+    );
+
+    // `fallback: false`: a path it did not list is not found.
+    let unlisted = server.get("/blog/other");
+    assert_eq!(unlisted.status, 404);
+    assert!(
+        unlisted.text().contains("custom-404"),
+        "{}",
+        unlisted.text()
+    );
+
+    // `fallback: 'blocking'`: listed from the build, others rendered on request.
+    assert!(
+        server
+            .get("/docs/a/b")
+            .text()
+            .contains(r#"<p id="docs">a / b</p>"#)
+    );
+    let rendered = server.get("/docs/x/y/z");
+    assert_eq!(rendered.status, 200);
+    assert!(
+        rendered.text().contains(r#"<p id="docs">x / y / z</p>"#),
+        "{}",
+        rendered.text()
+    );
+}
+
+#[test]
+fn a_dynamic_get_static_props_page_without_paths_fails_the_build() {
+    let app = fixture("pages-app");
+    std::fs::create_dir_all(app.path().join("pages/nopaths")).unwrap();
+    std::fs::write(
+        app.path().join("pages/nopaths/[id].js"),
+        "export async function getStaticProps() { return { props: {} }; }\n\
+         export default function Page() { return null; }\n",
+    )
+    .unwrap();
+    let output = build(app.path());
+    assert!(!output.status.success());
+    let text = all_output(&output);
+    assert!(text.contains("pages/nopaths/[id].js"), "{text}");
+    assert!(
+        text.contains(r#"Error occurred prerendering page "/nopaths/[id]""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "getStaticPaths is required for dynamic SSG pages and is missing for '/nopaths/[id]'."
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn get_static_props_on_edge_warns_at_build_and_runs_per_request() {
     let (server, build_output) = &*SERVER;
     assert!(

@@ -92,6 +92,12 @@ pub enum StaticPage {
     NotFound,
     /// `getStaticProps` returned a redirect.
     Redirect { destination: String, status: u16 },
+    /// A dynamic `getStaticProps` page: each path `getStaticPaths` listed, by URL path.
+    Paths {
+        /// `fallback` was `true` or `"blocking"`: other paths render per request (else 404).
+        fallback: bool,
+        pages: std::collections::BTreeMap<String, StaticPage>,
+    },
 }
 
 /// Reading or writing the manifest failed.

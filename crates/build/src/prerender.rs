@@ -2,6 +2,7 @@
 //! (Next.js's automatic static optimization, and `getStaticProps`). Edge pages are always
 //! rendered per request, as in Next.js.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -62,50 +63,25 @@ pub(crate) fn prerender_pages<'m>(
     let mut errors = Vec::new();
     for (entry, result) in entries.iter_mut().zip(results) {
         let page = entry.route.page.clone();
+        let mut record = |path: &str, result: Prerendered| {
+            static_page(out_dir, path, result).map_err(|message| {
+                errors.push(error_at(&entry.route.file, failure(&page, path, message)));
+            })
+        };
         entry.prerendered = match result {
-            Prerendered::Html {
-                html,
-                json,
-                revalidate,
-            } => {
-                let html_file = static_file(&page, "html");
-                let data_file = json.as_ref().map(|_| static_file(&page, "json"));
-                let written =
-                    write(out_dir, &html_file, &html).and_then(|()| match (&data_file, &json) {
-                        (Some(file), Some(json)) => write(out_dir, file, &json.to_string()),
-                        _ => Ok(()),
-                    });
-                if let Err((path, error)) = written {
-                    errors.push(error_at(
-                        &entry.route.file,
-                        format!("Could not write {}: {error}.", path.display()),
-                    ));
-                    continue;
+            Prerendered::Paths { fallback, pages } => {
+                let mut listed = BTreeMap::new();
+                for path in pages {
+                    if let Ok(Some(static_page)) = record(&path.path, path.result) {
+                        listed.insert(path.path, static_page);
+                    }
                 }
-                Some(StaticPage::Html {
-                    html: html_file,
-                    data: data_file,
-                    revalidate,
+                Some(StaticPage::Paths {
+                    fallback: fallback != serde_json::Value::Bool(false),
+                    pages: listed,
                 })
             }
-            Prerendered::NotFound => Some(StaticPage::NotFound),
-            Prerendered::Redirect {
-                destination,
-                status,
-            } => Some(StaticPage::Redirect {
-                destination,
-                status,
-            }),
-            Prerendered::Dynamic => None,
-            Prerendered::Error { message } => {
-                errors.push(error_at(
-                    &entry.route.file,
-                    format!(
-                        "Error occurred prerendering page \"{page}\". Read more: https://nextjs.org/docs/messages/prerender-error\n{message}"
-                    ),
-                ));
-                None
-            }
+            result => record(&page, result).ok().flatten(),
         };
     }
     if errors.is_empty() {
@@ -113,6 +89,60 @@ pub(crate) fn prerender_pages<'m>(
     } else {
         Err(errors)
     }
+}
+
+/// The message for a page (or one of its paths) that failed to render.
+fn failure(page: &str, path: &str, message: String) -> String {
+    let shown = if path == page {
+        String::new()
+    } else {
+        format!(" (path {path})")
+    };
+    format!(
+        "Error occurred prerendering page \"{page}\"{shown}. Read more: https://nextjs.org/docs/messages/prerender-error\n{message}"
+    )
+}
+
+/// Writes what rendering the URL `path` gave; `None` for a page rendered per request.
+fn static_page(
+    out_dir: &Path,
+    path: &str,
+    result: Prerendered,
+) -> Result<Option<StaticPage>, String> {
+    Ok(Some(match result {
+        Prerendered::Html {
+            html,
+            json,
+            revalidate,
+        } => {
+            let html_file = static_file(path, "html");
+            let data_file = json.as_ref().map(|_| static_file(path, "json"));
+            let written =
+                write(out_dir, &html_file, &html).and_then(|()| match (&data_file, &json) {
+                    (Some(file), Some(json)) => write(out_dir, file, &json.to_string()),
+                    _ => Ok(()),
+                });
+            if let Err((file, error)) = written {
+                return Err(format!("Could not write {}: {error}.", file.display()));
+            }
+            StaticPage::Html {
+                html: html_file,
+                data: data_file,
+                revalidate,
+            }
+        }
+        Prerendered::NotFound => StaticPage::NotFound,
+        Prerendered::Redirect {
+            destination,
+            status,
+        } => StaticPage::Redirect {
+            destination,
+            status,
+        },
+        Prerendered::Dynamic => return Ok(None),
+        Prerendered::Error { message } => return Err(message),
+        Prerendered::Paths { .. } => return Err("getStaticPaths nested in a path.".to_string()),
+    }))
 }
 
 fn write(out_dir: &Path, relative: &str, text: &str) -> Result<(), (PathBuf, std::io::Error)> {

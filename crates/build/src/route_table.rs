@@ -97,6 +97,10 @@ fn kind(entry: &ManifestRoute) -> (char, String) {
             ('●', note)
         }
         Some(StaticPage::Html { .. }) => ('○', String::new()),
+        Some(StaticPage::Paths { pages, .. }) => {
+            let plural = if pages.len() == 1 { "" } else { "s" };
+            ('●', format!(" ({} path{plural})", pages.len()))
+        }
         Some(_) => ('●', String::new()),
         None => ('ƒ', String::new()),
     }

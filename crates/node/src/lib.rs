@@ -14,5 +14,5 @@ mod worker;
 
 pub use error::{DispatchError, StartError};
 pub use pool::{NodeBody, NodeKind, NodeOptions, NodePool, NodeRequest};
-pub use prerender::{PrerenderError, PrerenderJob, Prerendered, prerender};
+pub use prerender::{PrerenderError, PrerenderJob, Prerendered, PrerenderedPath, prerender};
 pub use version::MINIMUM_MAJOR;

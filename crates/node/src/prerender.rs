@@ -34,8 +34,23 @@ pub enum Prerendered {
     Redirect { destination: String, status: u16 },
     /// The page has `getInitialProps` (its own or its App's): rendered per request.
     Dynamic,
+    /// A dynamic getStaticProps page: each path getStaticPaths listed, and its `fallback`
+    /// (`false`, `true` or `"blocking"`).
+    Paths {
+        fallback: serde_json::Value,
+        pages: Vec<PrerenderedPath>,
+    },
     /// Rendering threw; `message` is the error with its stack.
     Error { message: String },
+}
+
+/// One path of a dynamic getStaticProps page.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PrerenderedPath {
+    /// The URL path: `/posts/hello`.
+    pub path: String,
+    /// What rendering it gave.
+    pub result: Prerendered,
 }
 
 /// Build-time rendering could not run at all.

@@ -11,13 +11,12 @@ use http::request::Parts;
 use http::{HeaderValue, Request, Response, StatusCode, Uri, header};
 use serde_json::json;
 use switchyard_app::{Params, Route, Runtime};
-use switchyard_node::{NodeBody, NodeKind, NodeRequest};
+use switchyard_node::NodeKind;
 
 use crate::body::Body;
 use crate::options::ServerOptions;
 use crate::service::{
-    RouteBody, edge_failure, edge_request, edge_response, node_response, params_json, read_body,
-    text,
+    RouteBody, edge_failure, edge_request, edge_response, node_route, params_json, read_body, text,
 };
 use crate::state::{AppState, NotFoundPage, Prerendered};
 
@@ -63,18 +62,17 @@ pub async fn page(
     body: RouteBody,
 ) -> Response<Body> {
     let status = (route.page == "/404").then_some(404);
-    if let Some(prerendered) = state.prerendered.get(&route.page) {
-        return match prerendered {
-            Prerendered::Html { html, .. } => html_response(
-                status.map_or(StatusCode::OK, |_| StatusCode::NOT_FOUND),
-                html,
-            ),
-            Prerendered::NotFound => not_found(state, options, &head).await,
-            Prerendered::Redirect {
-                destination,
-                status,
-            } => redirect(*status, destination),
-        };
+    match built(state, &route.page, head.uri.path()) {
+        Built::Page(Prerendered::Html { html, .. }) => {
+            let status = status.map_or(StatusCode::OK, |_| StatusCode::NOT_FOUND);
+            return html_response(status, html);
+        }
+        Built::Page(Prerendered::Redirect {
+            destination,
+            status,
+        }) => return redirect(*status, destination),
+        Built::Page(_) | Built::Unlisted => return not_found(state, options, &head).await,
+        Built::Render => {}
     }
     let render = Render {
         page: &route.page,
@@ -123,24 +121,26 @@ pub async fn data(
     else {
         return missing();
     };
-    if let Some(prerendered) = state.prerendered.get(&route.page) {
-        return match prerendered {
-            Prerendered::Html {
-                data: Some(data), ..
-            } => json_response(StatusCode::OK, data.clone()),
-            Prerendered::Redirect {
-                destination,
-                status,
-            } => json_response(
-                StatusCode::OK,
-                json!({ "pageProps": { "__N_REDIRECT": destination, "__N_REDIRECT_STATUS": status }, "__N_SSG": true })
-                    .to_string()
-                    .into(),
-            ),
-            Prerendered::NotFound => json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into()),
-            // A page without data has no data URL, as in Next.js.
-            Prerendered::Html { data: None, .. } => missing(),
-        };
+    match built(state, &route.page, &page_path) {
+        Built::Page(Prerendered::Html {
+            data: Some(data), ..
+        }) => return json_response(StatusCode::OK, data.clone()),
+        Built::Page(Prerendered::Redirect {
+            destination,
+            status,
+        }) => {
+            let json = json!({
+                "pageProps": { "__N_REDIRECT": destination, "__N_REDIRECT_STATUS": status },
+                "__N_SSG": true,
+            });
+            return json_response(StatusCode::OK, json.to_string().into());
+        }
+        Built::Page(Prerendered::NotFound) | Built::Unlisted => {
+            return json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into());
+        }
+        // A page without data has no data URL, as in Next.js.
+        Built::Page(_) => return missing(),
+        Built::Render => {}
     }
     // The page's runtime sees the page's own URL, with the query the data URL had.
     let uri = match head.uri.query() {
@@ -156,6 +156,28 @@ pub async fn data(
         status: None,
     };
     rendered(state, options, render, page_head, body).await
+}
+
+/// What the build made of the URL `path` of `page`.
+enum Built<'s> {
+    /// A page rendered at build time.
+    Page(&'s Prerendered),
+    /// A path getStaticPaths did not list, with `fallback: false`.
+    Unlisted,
+    /// Nothing: the page's runtime renders it.
+    Render,
+}
+
+fn built<'s>(state: &'s AppState, page: &str, path: &str) -> Built<'s> {
+    match state.prerendered.get(page) {
+        None => Built::Render,
+        Some(Prerendered::Paths { fallback, pages }) => match pages.get(path) {
+            Some(prerendered) => Built::Page(prerendered),
+            None if *fallback => Built::Render,
+            None => Built::Unlisted,
+        },
+        Some(prerendered) => Built::Page(prerendered),
+    }
 }
 
 /// The 404 page, with status 404.
@@ -246,28 +268,10 @@ async fn node_page(
     head: Parts,
     body: RouteBody,
 ) -> Response<Body> {
-    let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(render.page)) else {
-        tracing::error!(
-            "{}: the build has no Node.js bundle for this page.",
-            render.page
-        );
-        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    let kind = NodeKind::Page {
+        render: render.header(),
     };
-    let body = match body {
-        RouteBody::Stream(body) => NodeBody::Stream(body),
-        RouteBody::Bytes(bytes) => NodeBody::Bytes(bytes),
-    };
-    let request = NodeRequest {
-        page: render.page.to_string(),
-        bundle: bundle.clone(),
-        params_json: params_json(render.params),
-        kind: NodeKind::Page {
-            render: render.header(),
-        },
-        head,
-        body,
-    };
-    node_response(pool, options, render.page, request).await
+    node_route(state, options, render.page, kind, render.params, head, body).await
 }
 
 /// A GET of `uri` with `head`'s headers: what the 404 page renders for.

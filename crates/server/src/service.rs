@@ -86,11 +86,31 @@ async fn node(
     head: Parts,
     body: RouteBody,
 ) -> Response<Body> {
-    let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(&route.page)) else {
-        tracing::error!(
-            "{}: the build has no Node.js bundle for this route.",
-            route.page
-        );
+    node_route(
+        state,
+        options,
+        &route.page,
+        NodeKind::Api,
+        &params,
+        head,
+        body,
+    )
+    .await
+}
+
+/// Sends a request for the route `page` (an API route or page, as `kind` says) to the Node.js
+/// workers.
+pub async fn node_route(
+    state: &AppState,
+    options: &ServerOptions,
+    page: &str,
+    kind: NodeKind,
+    params: &Params,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let (Some(pool), Some(bundle)) = (&state.node, state.node_bundles.get(page)) else {
+        tracing::error!("{page}: the build has no Node.js bundle for this route.");
         return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
     };
     let body = match body {
@@ -98,14 +118,14 @@ async fn node(
         RouteBody::Bytes(bytes) => NodeBody::Bytes(bytes),
     };
     let node_request = NodeRequest {
-        page: route.page.clone(),
+        page: page.to_owned(),
         bundle: bundle.clone(),
-        params_json: params_json(&params),
-        kind: NodeKind::Api,
+        params_json: params_json(params),
+        kind,
         head,
         body,
     };
-    node_response(pool, options, &route.page, node_request).await
+    node_response(pool, options, page, node_request).await
 }
 
 /// Sends a request to the Node.js workers and turns the outcome into the client's response.

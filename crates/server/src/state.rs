@@ -22,6 +22,12 @@ pub enum Prerendered {
     NotFound,
     /// getStaticProps returned a redirect.
     Redirect { destination: String, status: u16 },
+    /// A dynamic getStaticProps page: the paths getStaticPaths listed, by URL path; others
+    /// render per request when `fallback` said so, else they are not found.
+    Paths {
+        fallback: bool,
+        pages: HashMap<String, Prerendered>,
+    },
 }
 
 /// What answers unknown URLs.
@@ -81,7 +87,10 @@ impl AppState {
         for entry in manifest.routes.iter().chain(extra) {
             if let Some(page) = &entry.prerendered {
                 prerendered.insert(entry.route.page.clone(), read_prerendered(out_dir, page)?);
-                continue;
+                // Paths getStaticPaths did not list may still render, with the bundle.
+                if !matches!(page, StaticPage::Paths { fallback: true, .. }) {
+                    continue;
+                }
             }
             let Some(bundle) = &entry.bundle else {
                 continue;
@@ -190,6 +199,13 @@ fn read_prerendered(
             data: data.as_deref().map(read).transpose()?,
         },
         StaticPage::NotFound => Prerendered::NotFound,
+        StaticPage::Paths { fallback, pages } => Prerendered::Paths {
+            fallback: *fallback,
+            pages: pages
+                .iter()
+                .map(|(path, page)| Ok((path.clone(), read_prerendered(out_dir, page)?)))
+                .collect::<Result<_, ServerError>>()?,
+        },
         StaticPage::Redirect {
             destination,
             status,

@@ -4,6 +4,7 @@
 // shell is ready, the rest as React produces it, with the response's backpressure.
 
 import { Writable } from 'node:stream';
+import { getRouteMatcher, getRouteRegex } from 'next/internal/route-matcher';
 import { renderToPipeableStream, renderToStaticMarkup, renderToString } from 'react-dom/server';
 import {
   NOT_FOUND_HEADER,
@@ -167,24 +168,92 @@ async function renderComplete(def, context, outcome, status) {
 /**
  * Build time: the page's HTML (and getStaticProps' JSON), or what its getStaticProps decided
  * instead. Pages with dynamic segments and no data are rendered once, not ready, as Next.js's
- * automatic static optimization does; getStaticProps on them needs getStaticPaths.
+ * automatic static optimization does; getStaticProps on them renders each of getStaticPaths'
+ * paths.
  */
 async function prerender(def) {
   const dynamic = def.page.includes('[');
-  if (dynamic && def.getStaticProps) {
-    throw new Error(
-      `getStaticPaths is required for dynamic SSG pages and is missing for '${def.page}'.\nRead more: https://nextjs.org/docs/messages/invalid-getstaticpaths-value`,
-    );
-  }
+  if (dynamic && def.getStaticProps) return prerenderPaths(def);
   const url = new URL(def.page, 'http://localhost');
   const context = pageContext(def, url, {}, { isReady: !dynamic, resolvedUrl: def.page });
   // `_error` is built as the 404 page.
   const outcome = def.page === '/_error' ? errorOutcome(def, context, 404) : await loadProps(def, context);
-  if (outcome.kind !== 'props') return { kind: outcome.kind, destination: outcome.destination, status: outcome.status };
   const status = def.page === '/404' || def.page === '/_error' ? 404 : 200;
+  return staticResult(def, context, outcome, status);
+}
+
+async function staticResult(def, context, outcome, status) {
+  if (outcome.kind !== 'props') return { kind: outcome.kind, destination: outcome.destination, status: outcome.status };
   const html = await renderComplete(def, context, outcome, status);
   const json = def.getStaticProps ? dataResponse(def, outcome).json : undefined;
   return { kind: 'html', html, json, revalidate: outcome.revalidate };
+}
+
+const pathsHelp = 'See here for more info https://nextjs.org/docs/messages/invalid-getstaticpaths-value';
+
+/** Every path getStaticPaths lists, rendered, and its `fallback`. */
+async function prerenderPaths(def) {
+  if (typeof def.getStaticPaths !== 'function') {
+    throw new Error(
+      `getStaticPaths is required for dynamic SSG pages and is missing for '${def.page}'.\nRead more: https://nextjs.org/docs/messages/invalid-getstaticpaths-value`,
+    );
+  }
+  const result = await def.getStaticPaths({ locales: undefined, defaultLocale: undefined });
+  if (!result || typeof result !== 'object' || Array.isArray(result)) {
+    throw new Error(
+      `Invalid value returned from getStaticPaths in ${def.page}. Received ${typeof result} Expected: { paths: [], fallback: boolean }\n${pathsHelp}`,
+    );
+  }
+  const extra = Object.keys(result).filter((key) => key !== 'paths' && key !== 'fallback');
+  if (extra.length > 0) {
+    throw new Error(
+      `Extra keys returned from getStaticPaths in ${def.page} (${extra.join(', ')}) Expected: { paths: [], fallback: boolean }\n${pathsHelp}`,
+    );
+  }
+  const { fallback, paths } = result;
+  if (!(typeof fallback === 'boolean' || fallback === 'blocking')) {
+    throw new Error(`The \`fallback\` key must be returned from getStaticPaths in ${def.page}.\n${pathsHelp}`);
+  }
+  if (!Array.isArray(paths)) {
+    throw new Error(
+      `Invalid \`paths\` value returned from getStaticPaths in ${def.page}.\n\`paths\` must be an array of strings or objects of shape { params: [key: string]: string }`,
+    );
+  }
+  const pages = [];
+  for (const entry of paths) {
+    const { path, params } = staticPath(def.page, entry);
+    const url = new URL(path, 'http://localhost');
+    const context = pageContext(def, url, params, { isReady: true });
+    pages.push({ path, result: await staticResult(def, context, await loadProps(def, context), 200) });
+  }
+  return { kind: 'paths', fallback, pages };
+}
+
+/** A getStaticPaths entry (a path, or `{ params }`) as the URL path and its params. */
+function staticPath(page, entry) {
+  const { re, groups } = getRouteRegex(page);
+  if (typeof entry === 'string') {
+    const params = getRouteMatcher({ re, groups })(entry);
+    if (!params) {
+      throw new Error(`The provided path \`${entry}\` does not match the page: \`${page}\`.`);
+    }
+    return { path: entry, params };
+  }
+  const params = entry?.params ?? {};
+  const segments = page.split('/').map((segment) => {
+    const [, optional, repeat, name] = /^\[(\[)?(\.\.\.)?([^[\]]+)\]\]?$/.exec(segment) ?? [];
+    if (!name) return segment;
+    const value = params[name];
+    if (repeat ? !(Array.isArray(value) || (optional && value == null)) : typeof value !== 'string') {
+      throw new Error(
+        `A required parameter (${name}) was not provided as ${repeat ? 'an array' : 'a string'} received ${typeof value} in getStaticPaths for ${page}`,
+      );
+    }
+    if (repeat) return (value ?? []).map(encodeURIComponent).join('/');
+    return encodeURIComponent(value);
+  });
+  const path = segments.join('/').replace(/\/+$/, '') || '/';
+  return { path, params: getRouteMatcher({ re, groups })(path) || {} };
 }
 
 /** Errors React's `onError` has logged already. */
