@@ -30,7 +30,10 @@ export function Html(props) {
   return h('html', props);
 }
 
-/** `<head>`: the elements `next/head` collected, the document's own children, preloads. */
+/**
+ * `<head>`: the elements `next/head` collected, the document's own children, the page's
+ * stylesheets (before it renders, so it never shows unstyled) and module preloads.
+ */
 export function Head({ children, ...props }) {
   const context = useHtmlContext('Head');
   return h(
@@ -38,6 +41,7 @@ export function Head({ children, ...props }) {
     props,
     context.headElements,
     children,
+    context.stylesheets.map((href) => h('link', { key: href, rel: 'stylesheet', href })),
     context.preloads.map((href) => h('link', { key: href, rel: 'modulepreload', href })),
   );
 }

@@ -241,6 +241,13 @@ try {
       (await page.locator('#app-shell h1#about').count()) === 1,
       'the custom App (#app-shell) does not wrap /about',
     );
+    // The page's CSS module arrives with it; the App's global stylesheet stays applied.
+    const styles = await page.evaluate(() => ({
+      title: getComputedStyle(document.querySelector('h1#about')).color,
+      body: getComputedStyle(document.body).backgroundColor,
+    }));
+    check(styles.title === 'rgb(0, 0, 255)', `h1#about is ${styles.title}, not the CSS module's blue`);
+    check(styles.body === 'rgb(250, 250, 240)', `body background is ${styles.body}, not globals.css's`);
     return `documents loaded so far: ${documentLoads.length}`;
   });
 

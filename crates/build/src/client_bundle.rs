@@ -14,9 +14,11 @@ use rolldown_common::Output;
 use rolldown_utils::indexmap::FxIndexMap;
 use switchyard_app::{Diagnostic, Severity};
 
+use crate::build_id::BuildIdHasher;
 use crate::client_plugin::ClientPlugin;
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
+use crate::location::display_path;
 use crate::route_bundle::rolldown_diagnostics;
 use crate::virtual_modules::{VirtualModules, js_string};
 
@@ -41,6 +43,8 @@ pub(crate) struct PageAssets {
     pub js: String,
     /// Every file it imports, directly or not: `<link rel="modulepreload">` candidates.
     pub preload: Vec<String>,
+    /// The stylesheets of those files, in cascade order: `<link rel="stylesheet">`.
+    pub css: Vec<String>,
 }
 
 /// The browser build.
@@ -120,13 +124,20 @@ pub(crate) async fn bundle_client(
     let imports = SharedImportReport::default();
     let modules = VirtualModules::with_entries(root, entries, Arc::from(""));
     let plugin = ClientPlugin::new(imports.clone(), modules);
-    let mut bundler = Bundler::with_plugins(options(root, pages), vec![Arc::new(plugin)])
+    let mut bundler = Bundler::with_plugins(options(root, pages), vec![Arc::new(plugin.clone())])
         .map_err(|errors| BuildError::Internal(errors.to_string()))?;
     let result = bundler.generate().await;
     let _ = bundler.close().await;
 
     let entry_name = Path::new("pages");
     let mut diagnostics = imports.lock().unresolved_errors(root);
+    diagnostics.extend(plugin.styles().failed.iter().map(|(id, error)| Diagnostic {
+        severity: Severity::Error,
+        file: display_path(root, Path::new(id)),
+        line: error.line,
+        column: error.column,
+        message: format!("The stylesheet could not be compiled: {}.", error.message),
+    }));
     let assets = match result {
         Err(errors) => {
             diagnostics.extend(rolldown_diagnostics(
@@ -174,6 +185,22 @@ pub(crate) async fn bundle_client(
         diagnostics,
         ..ClientOutput::default()
     };
+    // Each chunk's stylesheets, in module order, become one CSS file named by its content.
+    let mut css_of_chunk: HashMap<String, String> = HashMap::new();
+    {
+        let styles = plugin.styles();
+        for chunk in &chunks {
+            let rules = styles.rules_for(chunk.module_ids.iter().map(|id| id.as_str()));
+            if rules.is_empty() {
+                continue;
+            }
+            let mut hasher = BuildIdHasher::new();
+            hasher.add(rules.as_bytes());
+            let file = format!("{STATIC_DIR}/css/{}.css", hasher.finish());
+            css_of_chunk.insert(chunk.filename.to_string(), url(&file));
+            output.files.push((file, rules));
+        }
+    }
     for chunk in &chunks {
         if !chunk.is_entry {
             continue;
@@ -188,22 +215,27 @@ pub(crate) async fn bundle_client(
         let Some(page) = facade.as_str().strip_prefix("\0switchyard:client:") else {
             continue;
         };
-        let preload = transitive_imports(&chunk.filename, &imports_of)
-            .into_iter()
-            .map(|file| url(&file))
+        let files = transitive_imports(&chunk.filename, &imports_of);
+        // A chunk's imports run before it: their rules come first in the cascade.
+        let css = files
+            .iter()
+            .rev()
+            .filter_map(|file| css_of_chunk.get(file).cloned())
             .collect();
         output.pages.insert(
             page.to_string(),
             PageAssets {
                 js: url(&chunk.filename),
-                preload,
+                preload: files.iter().map(|file| url(file)).collect(),
+                css,
             },
         );
     }
-    output.files = chunks
-        .iter()
-        .map(|chunk| (chunk.filename.to_string(), chunk.code.clone()))
-        .collect();
+    output.files.extend(
+        chunks
+            .iter()
+            .map(|chunk| (chunk.filename.to_string(), chunk.code.clone())),
+    );
     Ok(output)
 }
 

@@ -3,8 +3,11 @@
 //! resolves them to `false`), and imports that resolve to nothing are recorded as errors.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rolldown_common::ModuleType;
+use rolldown_common::side_effects::HookSideEffects;
 use rolldown_plugin::{
     HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
     HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
@@ -12,6 +15,7 @@ use rolldown_plugin::{
 };
 use rolldown_resolver::ResolveError;
 
+use crate::css;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
@@ -25,6 +29,39 @@ const EMPTY_MODULE_ID: &str = "\0switchyard:empty";
 pub(crate) struct ClientPlugin {
     imports: SharedImportReport,
     virtual_modules: VirtualModules,
+    /// Compiled stylesheets by module id, and the ones that did not compile (id, why).
+    styles: Arc<Mutex<Styles>>,
+}
+
+/// The stylesheets one browser build met.
+#[derive(Debug, Default)]
+pub(crate) struct Styles {
+    /// Compiled rules by stylesheet id.
+    pub compiled: BTreeMap<String, String>,
+    /// Stylesheets that did not compile: id, why.
+    pub failed: Vec<(String, css::CssError)>,
+    /// The stylesheets each module imports, in import order. Chunks are made of modules, so
+    /// this says which rules a chunk needs (a stylesheet's own stand-in module may be left out
+    /// of its chunk when nothing reads it).
+    pub imported_by: BTreeMap<String, Vec<String>>,
+}
+
+impl Styles {
+    /// The rules the modules `ids` (a chunk's, in order) import, each stylesheet once.
+    pub(crate) fn rules_for<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> String {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut rules = String::new();
+        for id in ids {
+            for sheet in self.imported_by.get(id).into_iter().flatten() {
+                if seen.insert(sheet.as_str())
+                    && let Some(compiled) = self.compiled.get(sheet)
+                {
+                    rules.push_str(compiled);
+                }
+            }
+        }
+        rules
+    }
 }
 
 impl ClientPlugin {
@@ -33,6 +70,41 @@ impl ClientPlugin {
         Self {
             imports,
             virtual_modules,
+            styles: Arc::default(),
+        }
+    }
+
+    /// The stylesheets met so far.
+    pub(crate) fn styles(&self) -> MutexGuard<'_, Styles> {
+        // A panic in another hook leaves the data usable: it is only added to.
+        self.styles.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The module standing for the stylesheet `id`, its rules kept for the page's CSS files.
+    fn load_css(&self, id: &str) -> HookLoadOutput {
+        let compiled = std::fs::read_to_string(id)
+            .map_err(|error| css::CssError {
+                message: error.to_string(),
+                line: None,
+                column: None,
+            })
+            .and_then(|source| css::compile(self.virtual_modules.root(), id, &source));
+        let module = match compiled {
+            Ok(compiled) => {
+                self.styles().compiled.insert(id.to_string(), compiled.code);
+                compiled.module
+            }
+            Err(error) => {
+                self.styles().failed.push((id.to_string(), error));
+                "export default {};\n".to_string()
+            }
+        };
+        HookLoadOutput {
+            code: module.into(),
+            module_type: Some(ModuleType::Js),
+            // Kept in its chunk even when nothing is imported from it: its rules are the point.
+            side_effects: Some(HookSideEffects::True),
+            ..Default::default()
         }
     }
 }
@@ -62,6 +134,13 @@ impl Plugin for ClientPlugin {
         {
             // A package the app installed under a built-in's name is honoured.
             Ok(resolved) if !resolved.external.is_external() => {
+                if css::is_css(resolved.id.as_str()) {
+                    let mut styles = self.styles();
+                    let sheets = styles.imported_by.entry(importer.to_string()).or_default();
+                    if !sheets.iter().any(|sheet| sheet == resolved.id.as_str()) {
+                        sheets.push(resolved.id.to_string());
+                    }
+                }
                 Ok(Some(HookResolveIdOutput::from_resolved_id(resolved)))
             }
             _ if is_node_builtin(specifier) => {
@@ -76,6 +155,9 @@ impl Plugin for ClientPlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if css::is_css(args.id) {
+            return Ok(Some(self.load_css(args.id)));
+        }
         let code = match args.id {
             EMPTY_MODULE_ID => "export default {};".into(),
             id => match self.virtual_modules.load(id) {
@@ -102,5 +184,31 @@ impl Plugin for ClientPlugin {
 
     fn register_hook_usage(&self) -> HookUsage {
         HookUsage::ResolveId | HookUsage::Load | HookUsage::TransformAst
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_gets_the_rules_its_modules_import_once_in_order() {
+        let mut styles = Styles::default();
+        styles.compiled.insert("/a.css".into(), "a{}".into());
+        styles
+            .compiled
+            .insert("/b.module.css".into(), ".b{}".into());
+        styles
+            .imported_by
+            .insert("/app.js".into(), vec!["/a.css".into()]);
+        styles.imported_by.insert(
+            "/page.js".into(),
+            vec!["/b.module.css".into(), "/a.css".into()],
+        );
+        assert_eq!(
+            styles.rules_for(["/app.js", "/page.js", "/other.js"]),
+            "a{}.b{}"
+        );
+        assert_eq!(styles.rules_for(["/other.js"]), "");
     }
 }

@@ -15,6 +15,7 @@ use rolldown_plugin::{
 };
 use rolldown_resolver::ResolveError;
 
+use crate::css;
 use crate::dynamic_code::rewrite_direct_eval;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::{ImportSite, import_sites};
@@ -109,6 +110,13 @@ impl Plugin for EdgePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if css::is_css(args.id) {
+            return Ok(Some(HookLoadOutput {
+                code: css::server_module(self.virtual_modules.root(), args.id).into(),
+                module_type: Some(ModuleType::Js),
+                ..Default::default()
+            }));
+        }
         if let Some(code) = self.virtual_modules.load(args.id) {
             return Ok(Some(HookLoadOutput {
                 code: code.as_ref().into(),

@@ -23,6 +23,7 @@ mod build_id;
 mod build_tests;
 mod client_bundle;
 mod client_plugin;
+mod css;
 mod dynamic_code;
 mod edge_bundle;
 mod edge_plugin;

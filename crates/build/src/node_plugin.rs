@@ -14,6 +14,7 @@ use rolldown_plugin::{
 use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
 
+use crate::css;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
@@ -80,6 +81,10 @@ impl Plugin for NodePlugin {
             .resolve(specifier, Some(&importer), Some(options))
             .await?
         {
+            // A stylesheet, even a package's, is bundled: Node.js cannot `require` CSS.
+            Ok(resolved) if css::is_css(resolved.id.as_str()) => {
+                Ok(Some(HookResolveIdOutput::from_resolved_id(resolved)))
+            }
             // A package: the bundle lives inside the app, so `require` finds the same
             // package from there at run time. Bare specifiers that resolve elsewhere
             // (tsconfig paths, linked workspace packages) are the app's code: bundled.
@@ -102,6 +107,13 @@ impl Plugin for NodePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if css::is_css(args.id) {
+            return Ok(Some(HookLoadOutput {
+                code: css::server_module(self.virtual_modules.root(), args.id).into(),
+                module_type: Some(ModuleType::Js),
+                ..Default::default()
+            }));
+        }
         Ok(self
             .virtual_modules
             .load(args.id)

@@ -196,10 +196,17 @@ fn build_info(client: &ClientOutput) -> String {
         .map(|(page, assets)| (page.clone(), assets.preload.clone().into()))
         .collect();
     preload.insert("main".into(), vec![client.main.clone()].into());
+    let css: serde_json::Map<String, serde_json::Value> = client
+        .pages
+        .iter()
+        .filter(|(_, assets)| !assets.css.is_empty())
+        .map(|(page, assets)| (page.clone(), assets.css.clone().into()))
+        .collect();
     let assets = serde_json::json!({
         "buildManifest": format!("/_next/{STATIC_DIR}/{BUILD_ID_PLACEHOLDER}/_buildManifest.js"),
         "main": client.main,
         "preload": preload,
+        "css": css,
     });
     format!("export const buildId = \"{BUILD_ID_PLACEHOLDER}\";\nexport const assets = {assets};\n")
 }
@@ -228,7 +235,7 @@ fn client_build_manifest(build_id: &str, routes: &[Route], client: &ClientOutput
         });
         entries.insert(
             page.clone(),
-            serde_json::json!({ "js": assets.js, "data": data }),
+            serde_json::json!({ "js": assets.js, "data": data, "css": assets.css }),
         );
     }
     let manifest = serde_json::json!({

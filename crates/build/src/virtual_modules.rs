@@ -224,7 +224,7 @@ pub(crate) fn js_string(text: &str) -> String {
 }
 
 /// The virtual modules one bundle sees; clones share them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct VirtualModules {
     /// Generated entries (id, source): one for a server bundle, one per page for the client.
     entries: Arc<Vec<(String, Arc<str>)>>,
@@ -232,6 +232,8 @@ pub(crate) struct VirtualModules {
     build_info: Arc<str>,
     /// A file in the app root: built-in modules' imports resolve as if it made them.
     root_importer: Arc<str>,
+    /// The app root.
+    root: Arc<Path>,
 }
 
 impl VirtualModules {
@@ -256,7 +258,13 @@ impl VirtualModules {
             entries: Arc::new(entries),
             build_info,
             root_importer: Arc::from(root.join("package.json").to_string_lossy().as_ref()),
+            root: Arc::from(root),
         }
+    }
+
+    /// The app root.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
     }
 
     /// The virtual module `specifier` names when `importer` (`None` for an entry) imports

@@ -10,7 +10,7 @@ export async function getServerSideProps({ query }) {
 
 export default function EdgeSsr({ runtime, renderedAt, query }) {
   return (
-    <main style={{ fontFamily: 'system-ui' }}>
+    <main>
       <Head>
         <title>{`Rendered on ${runtime}`}</title>
       </Head>

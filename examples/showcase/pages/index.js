@@ -4,7 +4,7 @@ import Counter from '../components/counter';
 // No data function: rendered once by `switchyard build`, then served as a file.
 export default function Home() {
   return (
-    <main style={{ fontFamily: 'system-ui' }}>
+    <main>
       <Head>
         <title>Switchyard showcase</title>
       </Head>

@@ -15,7 +15,7 @@ export async function getServerSideProps({ req }) {
 
 export default function NodeSsr({ runtime, platform, userAgent }) {
   return (
-    <main style={{ fontFamily: 'system-ui' }}>
+    <main>
       <Head>
         <title>{`Rendered on ${runtime}`}</title>
       </Head>

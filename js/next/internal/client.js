@@ -164,15 +164,36 @@ export function createHeadManager(apply = (elements) => applyHead(window.documen
  * Loads page components by page (`/blog/[slug]`) from the manifest's chunk URLs, once each; a
  * load that failed is tried again next time.
  */
+/**
+ * Adds the stylesheet `href` to the document unless it is there; resolves once it applies
+ * (or failed), so a page never renders unstyled. Stylesheets of pages left stay: later pages
+ * may share them.
+ */
+function loadStylesheet(href) {
+  if (typeof document === 'undefined') return Promise.resolve();
+  for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+    if (link.getAttribute('href') === href) return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = link.onerror = () => resolve();
+    document.head.appendChild(link);
+  });
+}
+
 export function createPageLoader(manifest, importModule = (url) => import(/* @vite-ignore */ url)) {
   const loaded = new Map();
   return {
     load(page) {
       let promise = loaded.get(page);
       if (!promise) {
-        const url = manifest.pages?.[page]?.js;
+        const entry = manifest.pages?.[page];
+        const url = entry?.js;
+        const stylesheets = (entry?.css ?? []).map(loadStylesheet);
         promise = url
-          ? importModule(url).then((module) => module.default)
+          ? Promise.all([importModule(url), ...stylesheets]).then(([module]) => module.default)
           : Promise.reject(new Error(`The build manifest has no chunk for page "${page}"`));
         loaded.set(page, promise);
         promise.catch(() => loaded.delete(page));

@@ -205,9 +205,12 @@ export function nextData(def, context, outcome, { statusCode, err } = {}) {
  */
 export async function documentParts(def, data, headElements, renderToStaticMarkup, renderPage) {
   const pageAssets = [def.page, '/_app'].flatMap((page) => assets.preload[page] ?? []);
+  // `_app`'s stylesheets (the global ones) come before the page's.
+  const stylesheets = ['/_app', def.page].flatMap((page) => assets.css?.[page] ?? []);
   const html = {
     headElements: [],
     nextDataJson: scriptSafeJson(data),
+    stylesheets: [...new Set(stylesheets)],
     preloads: [...new Set(pageAssets)],
     scripts: { buildManifest: assets.buildManifest, main: assets.main },
   };
