@@ -11,7 +11,7 @@
     dead_code
 )]
 
-use std::os::raw::{c_char, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 #[repr(C)]
 pub struct OpaqueJSContextGroup(c_void);
@@ -303,4 +303,8 @@ unsafe extern "C" {
         object: JSObjectRef,
         exception: *mut JSValueRef,
     ) -> usize;
+
+    // The GLib API of libjavascriptcoregtk: process-wide engine options, read when the first
+    // VM is created. `option` is a NUL-terminated name; `gboolean` is a C int.
+    pub fn jsc_options_set_uint(option: *const c_char, value: c_uint) -> c_int;
 }
