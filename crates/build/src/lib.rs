@@ -40,6 +40,7 @@ mod node_builtins;
 mod node_bundle;
 mod node_plugin;
 mod original_position;
+mod pages;
 mod pipeline;
 mod prerender;
 mod progress;
