@@ -1,55 +1,9 @@
 // next/link: the <a> it renders, and which clicks it turns into router navigations. React
 // is a tiny fake (tests use no npm packages); events and elements are plain objects.
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
 import { beforeEach, describe, it } from 'node:test';
 
-// --- the fake React, and next/* resolved to the files here (as the build maps them) ---------
-const FAKE_REACT = `
-const ELEMENT = Symbol.for('react.transitional.element');
-export const Fragment = Symbol.for('react.fragment');
-export function createElement(type, config, ...children) {
-  const props = {};
-  let key = null;
-  for (const [name, value] of Object.entries(config ?? {})) {
-    if (name === 'key') key = value == null ? null : String(value);
-    else props[name] = value;
-  }
-  if (children.length) props.children = children.length === 1 ? children[0] : children;
-  return { $$typeof: ELEMENT, type, key, props };
-}
-export const cloneElement = (element, config, ...children) =>
-  createElement(element.type, { key: element.key, ...element.props, ...config }, ...children);
-export const isValidElement = (value) => value?.$$typeof === ELEMENT;
-export const createContext = (value) => ({ _currentValue: value, Provider: {} });
-export const useContext = (context) => context._currentValue;
-export const useLayoutEffect = () => {};
-export const useEffect = useLayoutEffect;
-export const useRef = (current) => ({ current });
-export const forwardRef = (render) => ({ render });
-export class Component { constructor(props) { this.props = props; } }
-export const Children = {
-  only(children) {
-    if (!isValidElement(children)) throw new Error('React.Children.only expected to receive a single React element child.');
-    return children;
-  },
-};
-export default { Fragment, createElement, cloneElement, isValidElement, createContext, useContext, useLayoutEffect, useEffect, useRef, forwardRef, Component, Children };
-`;
-const FAKES = { react: FAKE_REACT, 'react-dom/client': 'export const hydrateRoot = () => ({ render() {} });' };
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(`
-const fakes = ${JSON.stringify(FAKES)};
-const base = ${JSON.stringify(new URL('../', import.meta.url).href)};
-export async function resolve(specifier, context, nextResolve) {
-  if (specifier in fakes) return { url: 'data:text/javascript,' + encodeURIComponent(fakes[specifier]), shortCircuit: true };
-  const builtin = /^next\\/(.+?)(?:\\.js)?$/.exec(specifier);
-  if (builtin) return { url: new URL(builtin[1] + '.js', base).href, shortCircuit: true };
-  return nextResolve(specifier, context);
-}`),
-);
-// ----------------------------------------------------------------------------------------------
+import '../testing/fake-modules.mjs';
 
 const { createElement: h } = await import('react');
 const { default: Link, isModifiedEvent } = await import('next/link');
