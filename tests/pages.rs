@@ -395,6 +395,33 @@ fn a_dynamic_get_static_props_page_without_paths_fails_the_build() {
 }
 
 #[test]
+fn next_dynamic_renders_on_the_server_unless_ssr_is_false() {
+    let response = server().get("/dynamic");
+    assert_eq!(response.status, 200);
+    let html = response.text();
+    assert!(
+        html.contains(r#"<p id="greeting">hello <!-- -->server<!-- -->, loaded on demand</p>"#),
+        "{html}"
+    );
+    // `ssr: false`: its loading element now, the component once the browser has mounted.
+    assert!(
+        html.contains(r#"<p id="loading">loading in the browser</p>"#),
+        "{html}"
+    );
+    assert!(!html.contains("hello <!-- -->browser"), "{html}");
+    // The browser loads the component's code as a chunk of its own.
+    let app = server().app.as_ref().unwrap().path();
+    let chunks: Vec<_> = std::fs::read_dir(app.join(".switchyard/static/chunks"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        chunks.iter().any(|name| name.starts_with("greeting-")),
+        "{chunks:?}"
+    );
+}
+
+#[test]
 fn get_static_props_on_edge_warns_at_build_and_runs_per_request() {
     let (server, build_output) = &*SERVER;
     assert!(

@@ -39,6 +39,7 @@ const BUILTINS: &[Builtin] = &[
     builtin!("next/router", "router.js"),
     builtin!("next/app", "app.js"),
     builtin!("next/error", "error.js"),
+    builtin!("next/dynamic", "dynamic.js"),
     builtin!("next/internal/contexts", "internal/contexts.js"),
     builtin!("next/internal/render", "internal/render.js"),
     builtin!("next/internal/page-edge", "internal/page-edge.js"),
