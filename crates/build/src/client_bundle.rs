@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rolldown::{
-    BundleOutput, Bundler, BundlerOptions, ChunkFilenamesOutputOption, InputItem, ModuleType,
-    OutputFormat, Platform, RawMinifyOptions, ResolveOptions,
+    BundlerOptions, ChunkFilenamesOutputOption, InputItem, ModuleType, OutputFormat, Platform,
+    RawMinifyOptions, ResolveOptions,
 };
 use rolldown_common::Output;
 use rolldown_utils::indexmap::FxIndexMap;
@@ -19,7 +19,7 @@ use crate::client_plugin::ClientPlugin;
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
 use crate::location::display_path;
-use crate::route_bundle::rolldown_diagnostics;
+use crate::route_bundle::{Bundled, run_bundler};
 use crate::virtual_modules::{VirtualModules, js_string};
 
 /// Where the browser's files go under the output directory, and the URL prefix they get.
@@ -124,13 +124,18 @@ pub(crate) async fn bundle_client(
     let imports = SharedImportReport::default();
     let modules = VirtualModules::with_entries(root, entries, Arc::from(""));
     let plugin = ClientPlugin::new(imports.clone(), modules);
-    let mut bundler = Bundler::with_plugins(options(root, pages), vec![Arc::new(plugin.clone())])
-        .map_err(|errors| BuildError::Internal(errors.to_string()))?;
-    let result = bundler.generate().await;
-    let _ = bundler.close().await;
-
     let entry_name = Path::new("pages");
-    let mut diagnostics = imports.lock().unresolved_errors(root);
+    let Bundled {
+        assets,
+        mut diagnostics,
+    } = run_bundler(
+        options(root, pages),
+        plugin.clone(),
+        &imports,
+        root,
+        entry_name,
+    )
+    .await?;
     diagnostics.extend(plugin.styles().failed.iter().map(|(id, error)| Diagnostic {
         severity: Severity::Error,
         file: display_path(root, Path::new(id)),
@@ -138,32 +143,11 @@ pub(crate) async fn bundle_client(
         column: error.column,
         message: format!("The stylesheet could not be compiled: {}.", error.message),
     }));
-    let assets = match result {
-        Err(errors) => {
-            diagnostics.extend(rolldown_diagnostics(
-                errors.into_vec(),
-                &imports,
-                root,
-                entry_name,
-            ));
-            if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-                diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    file: entry_name.to_path_buf(),
-                    line: None,
-                    column: None,
-                    message: "The bundler failed without saying why.".to_string(),
-                });
-            }
-            return Ok(ClientOutput {
-                diagnostics,
-                ..ClientOutput::default()
-            });
-        }
-        Ok(BundleOutput { warnings, assets }) => {
-            diagnostics.extend(rolldown_diagnostics(warnings, &imports, root, entry_name));
-            assets
-        }
+    let Some(assets) = assets else {
+        return Ok(ClientOutput {
+            diagnostics,
+            ..ClientOutput::default()
+        });
     };
 
     let chunks: Vec<_> = assets

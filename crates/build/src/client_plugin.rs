@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use rolldown_common::ModuleType;
 use rolldown_common::side_effects::HookSideEffects;
 use rolldown_plugin::{
     HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
@@ -19,7 +18,7 @@ use crate::css;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
-use crate::virtual_modules::{ResolveStart, VirtualModules};
+use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
 
 /// A Node.js built-in in the browser: nothing.
 const EMPTY_MODULE_ID: &str = "\0switchyard:empty";
@@ -100,11 +99,9 @@ impl ClientPlugin {
             }
         };
         HookLoadOutput {
-            code: module.into(),
-            module_type: Some(ModuleType::Js),
             // Kept in its chunk even when nothing is imported from it: its rules are the point.
             side_effects: Some(HookSideEffects::True),
-            ..Default::default()
+            ..js_module(&module)
         }
     }
 }
@@ -158,18 +155,10 @@ impl Plugin for ClientPlugin {
         if css::is_css(args.id) {
             return Ok(Some(self.load_css(args.id)));
         }
-        let code = match args.id {
-            EMPTY_MODULE_ID => "export default {};".into(),
-            id => match self.virtual_modules.load(id) {
-                Some(code) => code.as_ref().into(),
-                None => return Ok(None),
-            },
-        };
-        Ok(Some(HookLoadOutput {
-            code,
-            module_type: Some(ModuleType::Js),
-            ..Default::default()
-        }))
+        Ok(match args.id {
+            EMPTY_MODULE_ID => Some(js_module("export default {};")),
+            id => self.virtual_modules.load(id).map(|code| js_module(&code)),
+        })
     }
 
     async fn transform_ast(

@@ -112,6 +112,10 @@ pub(crate) fn compile(root: &Path, path: &str, source: &str) -> Result<CompiledC
 /// names of a CSS module (the same the browser build gives), nothing for a global one. The
 /// browser build reports a stylesheet that does not compile; here it is just empty.
 pub(crate) fn server_module(root: &Path, id: &str) -> String {
+    // A global stylesheet gives the importer nothing: the server need not even read it.
+    if !is_css_module(id) {
+        return "export {};\n".to_string();
+    }
     std::fs::read_to_string(id)
         .map_err(CssError::new)
         .and_then(|source| compile(root, id, &source))

@@ -7,22 +7,20 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use rolldown_common::ModuleType;
 use rolldown_plugin::{
-    HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
-    HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
-    PluginContext, PluginContextResolveOptions, SharedLoadPluginContext,
+    HookLoadArgs, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput, HookResolveIdReturn,
+    HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin, PluginContext,
+    PluginContextResolveOptions, SharedLoadPluginContext,
 };
 use rolldown_resolver::ResolveError;
 
-use crate::css;
 use crate::dynamic_code::rewrite_direct_eval;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::{ImportSite, import_sites};
 use crate::node_builtins::{
     is_node_builtin, may_be_polyfilled, stub_id, stub_source, stub_specifier,
 };
-use crate::virtual_modules::{ResolveStart, VirtualModules};
+use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
 
 /// The Edge rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
@@ -110,24 +108,8 @@ impl Plugin for EdgePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
-        if css::is_css(args.id) {
-            return Ok(Some(HookLoadOutput {
-                code: css::server_module(self.virtual_modules.root(), args.id).into(),
-                module_type: Some(ModuleType::Js),
-                ..Default::default()
-            }));
-        }
-        if let Some(code) = self.virtual_modules.load(args.id) {
-            return Ok(Some(HookLoadOutput {
-                code: code.as_ref().into(),
-                module_type: Some(ModuleType::Js),
-                ..Default::default()
-            }));
-        }
-        Ok(stub_specifier(args.id).map(|specifier| HookLoadOutput {
-            code: stub_source(specifier).into(),
-            module_type: Some(ModuleType::Js),
-            ..Default::default()
+        Ok(self.virtual_modules.load_for_server(args.id).or_else(|| {
+            stub_specifier(args.id).map(|specifier| js_module(&stub_source(specifier)))
         }))
     }
 

@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 use std::path::{Component, Path};
 
-use rolldown_common::{ModuleType, ResolvedExternal};
+use rolldown_common::ResolvedExternal;
 use rolldown_plugin::{
-    HookLoadArgs, HookLoadOutput, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput,
-    HookResolveIdReturn, HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin,
-    PluginContext, PluginContextResolveOptions, SharedLoadPluginContext,
+    HookLoadArgs, HookLoadReturn, HookResolveIdArgs, HookResolveIdOutput, HookResolveIdReturn,
+    HookTransformAstArgs, HookTransformAstReturn, HookUsage, Plugin, PluginContext,
+    PluginContextResolveOptions, SharedLoadPluginContext,
 };
 use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
@@ -107,21 +107,7 @@ impl Plugin for NodePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
-        if css::is_css(args.id) {
-            return Ok(Some(HookLoadOutput {
-                code: css::server_module(self.virtual_modules.root(), args.id).into(),
-                module_type: Some(ModuleType::Js),
-                ..Default::default()
-            }));
-        }
-        Ok(self
-            .virtual_modules
-            .load(args.id)
-            .map(|code| HookLoadOutput {
-                code: code.as_ref().into(),
-                module_type: Some(ModuleType::Js),
-                ..Default::default()
-            }))
+        Ok(self.virtual_modules.load_for_server(args.id))
     }
 
     async fn transform_ast(

@@ -99,6 +99,45 @@ pub(crate) async fn generate(
             }],
         });
     }
+    let Bundled {
+        assets,
+        diagnostics,
+    } = run_bundler(options, plugin, imports, root, &entry_name).await?;
+    let chunk = match assets {
+        None => None,
+        Some(assets) => Some(
+            assets
+                .into_iter()
+                .find_map(|asset| match asset {
+                    Output::Chunk(chunk) if chunk.is_entry => Some(chunk),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    BuildError::Internal("rolldown produced no entry chunk".to_string())
+                })?,
+        ),
+    };
+    Ok(Generated { chunk, diagnostics })
+}
+
+/// What one run of rolldown produced.
+pub(crate) struct Bundled {
+    /// The output files, unless bundling failed.
+    pub assets: Option<Vec<Output>>,
+    /// An error for each import that resolved to nothing, then rolldown's errors and warnings;
+    /// at least one error when bundling failed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs rolldown with `options` and `plugin`, which records the imports it sees in
+/// `imports`; `entry_name` stands for diagnostics without a file.
+pub(crate) async fn run_bundler(
+    options: BundlerOptions,
+    plugin: impl Plugin,
+    imports: &SharedImportReport,
+    root: &Path,
+    entry_name: &Path,
+) -> Result<Bundled, BuildError> {
     let mut bundler = Bundler::with_plugins(options, vec![Arc::new(plugin)])
         .map_err(|errors| BuildError::Internal(errors.to_string()))?;
     let result = bundler.generate().await;
@@ -106,13 +145,13 @@ pub(crate) async fn generate(
     let _ = bundler.close().await;
 
     let mut diagnostics = imports.lock().unresolved_errors(root);
-    let chunk = match result {
+    let assets = match result {
         Err(errors) => {
             diagnostics.extend(rolldown_diagnostics(
                 errors.into_vec(),
                 imports,
                 root,
-                &entry_name,
+                entry_name,
             ));
             if !diagnostics
                 .iter()
@@ -120,7 +159,7 @@ pub(crate) async fn generate(
             {
                 diagnostics.push(Diagnostic {
                     severity: Severity::Error,
-                    file: entry_name,
+                    file: entry_name.to_path_buf(),
                     line: None,
                     column: None,
                     message: "The bundler failed without saying why.".to_string(),
@@ -129,25 +168,19 @@ pub(crate) async fn generate(
             None
         }
         Ok(BundleOutput { warnings, assets }) => {
-            diagnostics.extend(rolldown_diagnostics(warnings, imports, root, &entry_name));
-            let chunk = assets
-                .into_iter()
-                .find_map(|asset| match asset {
-                    Output::Chunk(chunk) if chunk.is_entry => Some(chunk),
-                    _ => None,
-                })
-                .ok_or_else(|| {
-                    BuildError::Internal("rolldown produced no entry chunk".to_string())
-                })?;
-            Some(chunk)
+            diagnostics.extend(rolldown_diagnostics(warnings, imports, root, entry_name));
+            Some(assets)
         }
     };
-    Ok(Generated { chunk, diagnostics })
+    Ok(Bundled {
+        assets,
+        diagnostics,
+    })
 }
 
 /// rolldown's diagnostics, without the missing imports `imports` already reports;
 /// `entry_name` stands for diagnostics without a file.
-pub(crate) fn rolldown_diagnostics(
+fn rolldown_diagnostics(
     diagnostics: Vec<BuildDiagnostic>,
     imports: &SharedImportReport,
     root: &Path,

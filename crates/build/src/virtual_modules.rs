@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rolldown_common::ImportKind;
-use rolldown_plugin::{HookResolveIdArgs, HookResolveIdOutput};
+use rolldown_plugin::{HookLoadOutput, HookResolveIdArgs, HookResolveIdOutput};
+
+use crate::css;
 
 /// A module Switchyard ships: the specifier apps import, its id in the bundler, its source.
 struct Builtin {
@@ -220,6 +222,15 @@ impl BundleEntry {
     }
 }
 
+/// `code`, a JavaScript module, as a plugin's load hook answers it.
+pub(crate) fn js_module(code: &str) -> HookLoadOutput {
+    HookLoadOutput {
+        code: code.into(),
+        module_type: Some(rolldown_common::ModuleType::Js),
+        ..Default::default()
+    }
+}
+
 pub(crate) fn js_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serializes")
 }
@@ -320,6 +331,15 @@ impl VirtualModules {
             return ResolveStart::Continue(Cow::Owned(self.root_importer.to_string()));
         }
         ResolveStart::Continue(Cow::Borrowed(importer))
+    }
+
+    /// What a server bundle loads for `id` when Switchyard serves it: a virtual module, or a
+    /// stylesheet's stand-in.
+    pub(crate) fn load_for_server(&self, id: &str) -> Option<HookLoadOutput> {
+        if css::is_css(id) {
+            return Some(js_module(&css::server_module(&self.root, id)));
+        }
+        self.load(id).map(|code| js_module(&code))
     }
 
     /// The source of the virtual module `id`, if it is one.
