@@ -15,9 +15,7 @@ use switchyard_node::NodeKind;
 
 use crate::body::Body;
 use crate::options::ServerOptions;
-use crate::service::{
-    RouteBody, edge_failure, edge_request, edge_response, node_route, params_json, read_body, text,
-};
+use crate::service::{EdgeCall, RouteBody, edge_route, node_route, params_value, text};
 use crate::state::{AppState, NotFoundPage, Prerendered};
 
 /// Where the build's browser files are served.
@@ -25,7 +23,6 @@ pub const NEXT_STATIC_PREFIX: &str = "/_next/static/";
 
 /// Where client-side navigation fetches a page's data.
 pub const DATA_PREFIX: &str = "/_next/data/";
-const RENDER_HEADER: &str = "x-switchyard-render";
 const NOT_FOUND_HEADER: &str = "x-switchyard-not-found";
 const HTML: &str = "text/html; charset=utf-8";
 const JSON: &str = "application/json";
@@ -41,10 +38,7 @@ struct Render<'p> {
 
 impl Render<'_> {
     fn header(&self) -> String {
-        let mut render = json!({ "data": self.data });
-        if let Ok(params) = serde_json::from_str::<serde_json::Value>(&params_json(self.params)) {
-            render["params"] = params;
-        }
+        let mut render = json!({ "data": self.data, "params": params_value(self.params) });
         if let Some(status) = self.status {
             render["status"] = status.into();
         }
@@ -236,29 +230,10 @@ async fn edge_page(
     head: Parts,
     body: RouteBody,
 ) -> Response<Body> {
-    let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(render.page)) else {
-        tracing::error!(
-            "{}: the build has no Edge bundle for this page.",
-            render.page
-        );
-        return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    let call = EdgeCall::Page {
+        render: render.header(),
     };
-    let body = match read_body(body, options.edge_body_limit, &head).await {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    // Params reach the page in the render header, not in the URL, as Next.js keeps them apart.
-    let mut request = edge_request(index, &head, body, &Params::new(), options);
-    request
-        .headers
-        .retain(|(name, _)| !name.starts_with("x-switchyard-"));
-    request
-        .headers
-        .push((RENDER_HEADER.to_string(), render.header()));
-    match pool.dispatch(request).await {
-        Ok(response) => edge_response(response),
-        Err(error) => edge_failure(error, options.dev),
-    }
+    edge_route(state, options, render.page, call, head, body).await
 }
 
 async fn node_page(

@@ -202,23 +202,65 @@ async fn edge(
     head: Parts,
     body: RouteBody,
 ) -> Response<Body> {
-    let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(&route.page)) else {
-        tracing::error!(
-            "{}: the build has no Edge bundle for this route.",
-            route.page
-        );
+    edge_route(
+        state,
+        options,
+        &route.page,
+        EdgeCall::Api(&params),
+        head,
+        body,
+    )
+    .await
+}
+
+/// The internal header telling a page's runtime what to render (JSON; see `pages.rs`).
+pub const RENDER_HEADER: &str = "x-switchyard-render";
+
+/// How an Edge bundle is called.
+pub enum EdgeCall<'p> {
+    /// An API route: its params in the URL's query, as Next.js passes them.
+    Api(&'p Params),
+    /// A page: its params and what to render in [`RENDER_HEADER`], the URL as the client sent it.
+    Page { render: String },
+}
+
+/// Sends a request for the route `page` to the Edge runtime.
+pub async fn edge_route(
+    state: &AppState,
+    options: &ServerOptions,
+    page: &str,
+    call: EdgeCall<'_>,
+    head: Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let (Some(pool), Some(&index)) = (&state.edge, state.edge_routes.get(page)) else {
+        tracing::error!("{page}: the build has no Edge bundle for this route.");
         return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
     };
     let body = match read_body(body, options.edge_body_limit, &head).await {
         Ok(body) => body,
         Err(response) => return response,
     };
-    let request = edge_request(index, &head, body, &params, options);
+    let request = match &call {
+        EdgeCall::Api(params) => edge_request(index, &head, body, params, options),
+        EdgeCall::Page { render } => {
+            let mut request = edge_request(index, &head, body, &Params::new(), options);
+            request
+                .headers
+                .retain(|(name, _)| !name.starts_with("x-switchyard-"));
+            request
+                .headers
+                .push((RENDER_HEADER.to_string(), render.clone()));
+            request
+        }
+    };
     match pool.dispatch(request).await {
         Ok(response) => {
             let mut response = edge_response(response);
-            // NextResponse's cookie helpers mark cookies for middleware; a route's are final.
-            response.headers_mut().remove("x-middleware-set-cookie");
+            if let EdgeCall::Api(_) = call {
+                // NextResponse's cookie helpers mark cookies for middleware; a route's are final.
+                response.headers_mut().remove("x-middleware-set-cookie");
+            }
             response
         }
         Err(error) => edge_failure(error, options.dev),
@@ -350,6 +392,11 @@ pub fn absolute_url(host: &str, path: &str, query: Option<&str>, params: &Params
 
 /// The params as the JSON object the Node worker reads.
 pub fn params_json(params: &Params) -> String {
+    params_value(params).to_string()
+}
+
+/// The params as a JSON object: strings, and arrays of them for catch-alls.
+pub fn params_value(params: &Params) -> serde_json::Value {
     let object: serde_json::Map<String, serde_json::Value> = params
         .iter()
         .map(|(name, value)| {
@@ -360,7 +407,7 @@ pub fn params_json(params: &Params) -> String {
             (name.clone(), value)
         })
         .collect();
-    serde_json::Value::Object(object).to_string()
+    serde_json::Value::Object(object)
 }
 
 fn payload_too_large(limit: usize) -> Response<Body> {
