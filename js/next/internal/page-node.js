@@ -36,7 +36,8 @@ export function adaptNodePage(modules) {
 
 async function render(def, req, res, internal) {
   const url = new URL(req.url, 'http://localhost');
-  const context = pageContext(def, url, internal.params ?? {}, { req, res });
+  // The worker parsed the query already (params over it), as for API routes.
+  const context = pageContext(def, url, internal.params ?? {}, { req, res, query: req.query });
   let outcome;
   try {
     // The error page answering for a status renders with it, whatever its getInitialProps says.
