@@ -32,11 +32,13 @@ mod test_app;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::{ConfigError, ConfigErrorKind, LoadError, RouteError};
-pub use middleware::{Middleware, MiddlewareKind, MiddlewareMatcher, RouteHas};
+pub use middleware::{
+    LocaleDomain, MatchRouting, Middleware, MiddlewareKind, MiddlewareMatcher, RouteHas,
+};
 pub use next_config::{DEFAULT_PAGE_EXTENSIONS, InvalidConfig, NextConfig};
 pub use next_config_load::{CONFIG_FILES, find_config_file};
 pub use pages_dir::SpecialFiles;
-pub use percent_decoding::MalformedPath;
+pub use percent_decoding::{MalformedPath, decode_unreserved};
 pub use project::Project;
 pub use route::{PageInfo, ParamValue, Params, Route, RouteKind, Segment};
 pub use route_match::RouteTable;

@@ -93,6 +93,7 @@ pub(crate) fn find_middleware(
         runtime: crate::Runtime::Edge,
         matchers: Vec::new(),
         allow_dynamic: Vec::new(),
+        routing: crate::MatchRouting::from_config(config),
     };
     let source = match std::fs::read_to_string(root.join(&middleware.file)) {
         Ok(source) => source,

@@ -77,6 +77,28 @@ impl Iterator for DecodedBytes<'_> {
     }
 }
 
+/// Decodes only the `%XX` escapes of unreserved characters (`A-Z a-z 0-9 - . _ ~`), which
+/// RFC 3986 §6.2.2.2 says mean the same written plainly; every other escape stays as written.
+pub fn decode_unreserved(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let Some(value) = escape_at(bytes, index)
+                .filter(|value| value.is_ascii_alphanumeric() || b"-._~".contains(value))
+        {
+            out.push(value);
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    // Only ASCII bytes were put in place of ASCII escapes, so `raw`'s UTF-8 is intact.
+    String::from_utf8(out).unwrap_or_else(|_| raw.to_owned())
+}
+
 fn escape_at(bytes: &[u8], index: usize) -> Option<u8> {
     let high = hex_value(*bytes.get(index + 1)?)?;
     let low = hex_value(*bytes.get(index + 2)?)?;
@@ -135,7 +157,17 @@ impl Utf8Checker {
 
 #[cfg(test)]
 mod tests {
-    use super::{MalformedPath, check, decode, decoded_eq};
+    use super::{MalformedPath, check, decode, decode_unreserved, decoded_eq};
+
+    #[test]
+    fn only_unreserved_escapes_are_decoded() {
+        assert_eq!(decode_unreserved("/%41%7a%30%2D%2e%5F%7E"), "/Az0-._~");
+        assert_eq!(
+            decode_unreserved("/a%2Fb%25%20%C3%A9"),
+            "/a%2Fb%25%20%C3%A9"
+        );
+        assert_eq!(decode_unreserved("/é%6"), "/é%6");
+    }
 
     #[test]
     fn decodes_like_decode_uri_component() {
