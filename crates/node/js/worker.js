@@ -6,16 +6,19 @@
  *   SWITCHYARD_SOCKET   Unix socket path to listen on
  *   SWITCHYARD_OUT_DIR  absolute path of the build output (APP/.switchyard)
  *   SWITCHYARD_WORKER_ID, NODE_ENV=production, NEXT_RUNTIME=nodejs
+ *   SWITCHYARD_PARENT_PID  the supervisor's pid: we exit once that process is gone
+ *   SWITCHYARD_LIFELINE    `stdin`: stdin is a pipe the supervisor holds; we exit at its end
  * We listen with node:http on the socket and print the line `SWITCHYARD_READY` to stdout.
  *
  * `GET /__switchyard/health` answers 200 `ok`. Every other request is the client's own request
- * (method, path and query, headers, streamed body) plus three internal headers, which we read
- * and remove before user code runs:
+ * (method, path and query, headers, streamed body) plus internal headers, which we read and
+ * remove (with any other `x-switchyard-*` header) before user code runs:
  *   x-switchyard-page    the route's page path (`/api/items/[id]`)
  *   x-switchyard-bundle  its CommonJS bundle, relative to SWITCHYARD_OUT_DIR
  *   x-switchyard-params  encodeURIComponent(JSON.stringify(params))
- *   x-switchyard-kind    `middleware` for a fetch-style handler (Web Request in, Response out),
- *                        `page` for a page (the bundle's default export renders it)
+ *   x-switchyard-kind    `api` (also when absent) for an API route, `middleware` for a
+ *                        fetch-style handler (Web Request in, Response out), `page` for a page
+ *                        (the bundle's default export renders it); anything else is a 500
  *   x-switchyard-url     with `middleware`: the request's absolute URL, percent-encoded
  *   x-switchyard-render  with `page`: JSON `{ data, status }` (a /_next/data request, the
  *                        status to render with)
@@ -43,7 +46,8 @@ const PARAMS_HEADER = 'x-switchyard-params'
 const KIND_HEADER = 'x-switchyard-kind'
 const URL_HEADER = 'x-switchyard-url'
 const RENDER_HEADER = 'x-switchyard-render'
-const INTERNAL_HEADERS = new Set([PAGE_HEADER, BUNDLE_HEADER, PARAMS_HEADER, KIND_HEADER, URL_HEADER, RENDER_HEADER])
+const INTERNAL_NAME = /^x-switchyard-/i
+const KINDS = new Set(['api', 'middleware', 'page'])
 
 const DEFAULT_BODY_LIMIT = '1mb'
 const RESPONSE_LIMIT_DEFAULT = 4 * 1024 * 1024
@@ -291,6 +295,12 @@ function failRequest(res, err) {
     sendError(res, err.statusCode, err.message)
     return
   }
+  if (isCutOff(res.req, err)) {
+    // The supervisor dropped the exchange because its client left mid-body, and logs that
+    // itself; the route did nothing wrong and nobody is left to answer.
+    res.destroy()
+    return
+  }
   logError(err)
   if (!res.headersSent) {
     sendError(res, 500, 'Internal Server Error')
@@ -298,6 +308,11 @@ function failRequest(res, err) {
     // A half-written response can't turn into an error any more; an aborted one is honest.
     res.destroy()
   }
+}
+
+/** `err` is the body stream failing because the connection closed before the body ended. */
+function isCutOff(req, err) {
+  return err != null && err.code === 'ECONNRESET' && req != null && req.destroyed && !req.complete
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,15 +615,25 @@ function readBody(req, route) {
 // Routes: a bundle is required once; its config is read once into what a request needs.
 // ---------------------------------------------------------------------------------------------
 
+// Keyed by kind and bundle: what a bundle compiles to depends on the kind it is called as, and
+// a request calling it as the wrong kind must not decide what every later request gets.
 const routes = new Map()
 
 function loadRoute(outDir, bundle, page, kind) {
-  let route = routes.get(bundle)
+  const key = kind + '\0' + bundle
+  let route = routes.get(key)
   if (route === undefined) {
     route = kind === 'page' ? compilePage(outDir, bundle) : compileRoute(outDir, bundle, page)
-    routes.set(bundle, route)
+    routes.set(key, route)
   }
   return route
+}
+
+/** The kind header's value; a value we don't know fails the request instead of guessing. */
+function checkKind(kind) {
+  if (kind === undefined) return 'api'
+  if (!KINDS.has(kind)) throw new Error(`Switchyard: unknown ${KIND_HEADER} ${JSON.stringify(kind)}`)
+  return kind
 }
 
 function requireBundle(outDir, bundle) {
@@ -620,7 +645,12 @@ function requireBundle(outDir, bundle) {
 
 /** A page bundle's default export is the page adapter: `{ render(req, res, internal), prerender() }`. */
 function compilePage(outDir, bundle) {
-  return requireBundle(outDir, bundle).default
+  const mod = requireBundle(outDir, bundle)
+  const adapter = mod && mod.default
+  if (!adapter || typeof adapter.render !== 'function') {
+    throw new Error(`Switchyard: ${bundle} is not a page bundle (its default export has no render function).`)
+  }
+  return adapter
 }
 
 function compileRoute(outDir, bundle, page) {
@@ -666,8 +696,9 @@ function readApiConfig(config, where) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Reads the internal headers and removes them from req.headers and req.rawHeaders. Reading
- * req.headers first matters: Node builds it lazily from rawHeaders and the parsed header count.
+ * Reads the internal headers and removes every `x-switchyard-*` header from req.headers and
+ * req.rawHeaders. Reading req.headers first matters: Node builds it lazily from rawHeaders and
+ * the parsed header count.
  */
 function takeInternalHeaders(req) {
   const headers = req.headers
@@ -679,16 +710,13 @@ function takeInternalHeaders(req) {
     url: decodeLiteral(headers[URL_HEADER]),
     render: headers[RENDER_HEADER],
   }
-  delete headers[PAGE_HEADER]
-  delete headers[BUNDLE_HEADER]
-  delete headers[PARAMS_HEADER]
-  delete headers[KIND_HEADER]
-  delete headers[URL_HEADER]
-  delete headers[RENDER_HEADER]
   const raw = req.rawHeaders
   for (let i = raw.length - 2; i >= 0; i -= 2) {
     const name = raw[i]
-    if (name.length >= 16 && INTERNAL_HEADERS.has(name.toLowerCase())) raw.splice(i, 2)
+    if (INTERNAL_NAME.test(name)) {
+      delete headers[name.toLowerCase()]
+      raw.splice(i, 2)
+    }
   }
   return target
 }
@@ -711,10 +739,12 @@ function createRequestListener(outDir) {
       return
     }
     const target = takeInternalHeaders(req)
+    let kind
     let route
     let params
     try {
-      route = loadRoute(outDir, target.bundle, target.page, target.kind)
+      kind = checkKind(target.kind)
+      route = loadRoute(outDir, target.bundle, target.page, kind)
       params = decodeParams(target.params)
     } catch (err) {
       // The worker's own failure (missing bundle, module threw at load, bad params header).
@@ -722,9 +752,9 @@ function createRequestListener(outDir) {
       sendError(res, 500, 'Internal Server Error')
       return
     }
-    if (target.kind === 'middleware') {
+    if (kind === 'middleware') {
       runFetchHandler(req, res, route, target.url)
-    } else if (target.kind === 'page') {
+    } else if (kind === 'page') {
       runPage(req, res, route, params, target.render)
     } else {
       runApiRoute(req, res, route, params)
@@ -892,12 +922,39 @@ function shutDown(server) {
   setInterval(() => server.closeIdleConnections(), 50).unref()
 }
 
-/** If the supervisor dies without stopping us (SIGKILL, crash), don't linger holding the socket. */
+/**
+ * If the supervisor dies without stopping us (SIGKILL, crash), don't linger holding the socket.
+ * The kernel's parent-death signal (set by the supervisor) is the first line; these cover a
+ * supervisor that could not set it.
+ */
 function exitWhenOrphaned() {
   const parent = process.ppid
+  // Asked by pid, not compared with our ppid: a version manager's `node` shim may sit between
+  // the supervisor and us, and our ppid may already be the reaper's if the supervisor died
+  // while we started.
+  const supervisor = Number(process.env.SWITCHYARD_PARENT_PID)
+  const supervisorGone = () => supervisor > 0 && !isRunning(supervisor)
+  if (supervisorGone()) process.exit(0)
   setInterval(() => {
-    if (process.ppid !== parent) process.exit(0)
+    if (process.ppid !== parent || supervisorGone()) process.exit(0)
   }, 1000).unref()
+  if (process.env.SWITCHYARD_LIFELINE === 'stdin') {
+    const leave = () => process.exit(0)
+    process.stdin.once('end', leave)
+    process.stdin.once('close', leave)
+    process.stdin.once('error', leave)
+    process.stdin.resume()
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but is not ours to signal.
+    return err.code === 'EPERM'
+  }
 }
 
 if (require.main === module) {

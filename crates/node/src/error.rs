@@ -35,6 +35,10 @@ pub enum DispatchError {
     /// The worker died or the connection broke before the response head arrived.
     #[error("The Node.js worker handling this request exited before it responded.")]
     WorkerLost,
+    /// The client stopped sending its request body, so the worker could not answer; the
+    /// worker itself is fine.
+    #[error("The client closed the connection before sending its whole body.")]
+    ClientGone,
     /// No worker is running (all are restarting).
     #[error("No Node.js worker is available right now.")]
     Unavailable,

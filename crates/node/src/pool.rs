@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Request, Response};
@@ -10,6 +10,7 @@ use http_body_util::Either;
 use hyper::body::Incoming;
 use tokio::sync::{Notify, watch};
 
+use crate::connection::{ClientBody, WorkerBody};
 use crate::error::{DispatchError, StartError};
 use crate::version;
 use crate::worker::{self, InFlight, Slot, Supervision};
@@ -162,7 +163,8 @@ impl NodePool {
         &self,
         request: NodeRequest,
     ) -> Result<Response<Incoming>, DispatchError> {
-        let mut request = to_worker(request);
+        let client_gone = Arc::new(AtomicBool::new(false));
+        let mut request = to_worker(request, &client_gone);
         // A worker that just died is still listed until its supervisor notices; a request the
         // dead worker never received goes to another worker instead of failing.
         for _ in 0..=self.slots.len() {
@@ -181,6 +183,10 @@ impl NodePool {
                     Some(unsent) => {
                         slot.forget(&live);
                         request = unsent;
+                    }
+                    // The worker is fine and keeps its slot: only this exchange was cut.
+                    None if client_gone.load(Ordering::Acquire) => {
+                        return Err(DispatchError::ClientGone);
                     }
                     None => return Err(DispatchError::WorkerLost),
                 },
@@ -215,11 +221,23 @@ impl Drop for NodePool {
     }
 }
 
-/// The client's request with the route's internal headers added and hop-by-hop ones removed.
-fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
+/// The client's request with the route's internal headers added and hop-by-hop ones removed;
+/// `client_gone` turns true if the client's body breaks off.
+fn to_worker(request: NodeRequest, client_gone: &Arc<AtomicBool>) -> Request<WorkerBody> {
     let mut parts = request.head;
     for hop in HOP_BY_HOP {
         parts.headers.remove(*hop);
+    }
+    // The worker trusts these headers to say what to run, so none may come from the client,
+    // whatever the server in front of us filtered.
+    let client_supplied: Vec<HeaderName> = parts
+        .headers
+        .keys()
+        .filter(|name| name.as_str().starts_with(INTERNAL_PREFIX))
+        .cloned()
+        .collect();
+    for name in client_supplied {
+        parts.headers.remove(name);
     }
     let mut internal = vec![
         ("x-switchyard-page", request.page.as_str()),
@@ -227,7 +245,7 @@ fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
         ("x-switchyard-params", request.params_json.as_str()),
     ];
     match &request.kind {
-        NodeKind::Api => {}
+        NodeKind::Api => internal.push(("x-switchyard-kind", "api")),
         NodeKind::Middleware { url } => {
             internal.push(("x-switchyard-kind", "middleware"));
             internal.push(("x-switchyard-url", url));
@@ -248,7 +266,7 @@ fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
     }
     parts.version = http::Version::HTTP_11;
     let body = match request.body {
-        NodeBody::Stream(body) => Either::Left(body),
+        NodeBody::Stream(body) => Either::Left(ClientBody::new(body, client_gone.clone())),
         NodeBody::Bytes(bytes) => {
             parts
                 .headers
@@ -258,6 +276,9 @@ fn to_worker(request: NodeRequest) -> Request<crate::connection::WorkerBody> {
     };
     Request::from_parts(parts, body)
 }
+
+/// The prefix of the headers that tell the worker what to run.
+const INTERNAL_PREFIX: &str = "x-switchyard-";
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
 pub(crate) const HOP_BY_HOP: &[&str] = &[
@@ -291,6 +312,54 @@ fn encode_header(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_copies_of_internal_headers_never_reach_the_worker() {
+        let mut builder = Request::builder().uri("http://example.com/api/x?y=1");
+        for name in [
+            "x-switchyard-kind",
+            "x-switchyard-render",
+            "x-switchyard-bundle",
+            "x-switchyard-page",
+            "x-switchyard-params",
+            "x-switchyard-url",
+            "x-switchyard-anything",
+            "X-Switchyard-Kind",
+        ] {
+            builder = builder.header(name, "page");
+        }
+        let (head, ()) = builder.header("x-kept", "1").body(()).unwrap().into_parts();
+        let request = NodeRequest {
+            page: "/api/x".into(),
+            bundle: "node/api/x.js".into(),
+            params_json: "{}".into(),
+            kind: NodeKind::Api,
+            head,
+            body: NodeBody::Bytes(bytes::Bytes::new()),
+        };
+        let sent = to_worker(request, &Arc::new(AtomicBool::new(false)));
+        let mut internal: Vec<(String, String)> = sent
+            .headers()
+            .iter()
+            .filter(|(name, _)| name.as_str().starts_with(INTERNAL_PREFIX))
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        let expected = [
+            ("x-switchyard-page", "/api/x"),
+            ("x-switchyard-bundle", "node/api/x.js"),
+            ("x-switchyard-params", "%7B%7D"),
+            ("x-switchyard-kind", "api"),
+        ];
+        let mut expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        internal.sort();
+        expected.sort();
+        assert_eq!(internal, expected);
+        assert_eq!(sent.headers()["x-kept"], "1");
+        assert_eq!(sent.uri(), "/api/x?y=1");
+    }
 
     #[test]
     fn header_values_are_percent_encoded_like_encode_uri_component() {

@@ -92,16 +92,18 @@ pub fn prerender(
     std::fs::write(&script, WORKER_SCRIPT)
         .and_then(|()| std::fs::write(&input, jobs_json))
         .map_err(spawn_error)?;
-    let output = Command::new(node)
+    let mut command = Command::new(node);
+    command
         .arg(&script)
         .arg("--prerender")
         .arg(&input)
         .arg(&results)
         .env("SWITCHYARD_OUT_DIR", out_dir)
         .env("NODE_ENV", "production")
-        .env("NEXT_RUNTIME", "nodejs")
-        .output()
-        .map_err(spawn_error)?;
+        .env("NEXT_RUNTIME", "nodejs");
+    // This thread waits for the child below, so it outlives it as the parent-death signal needs.
+    crate::parent_death::die_with_parent(&mut command);
+    let output = command.output().map_err(spawn_error)?;
     let text = std::fs::read_to_string(&results).ok();
     let parsed = text.and_then(|text| serde_json::from_str::<Vec<Prerendered>>(&text).ok());
     match parsed {

@@ -14,6 +14,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::{Notify, watch};
 
 use crate::connection::Connections;
+use crate::parent_death;
 use crate::pool::NodeOptions;
 
 /// The line a worker prints once it listens.
@@ -160,6 +161,9 @@ async fn run_once(
         Err(error) => return Exit::Died(format!("could not be started ({error})")),
     };
     let pid = child.id().unwrap_or_default();
+    // The worker exits when this pipe closes, which the kernel does when this process dies
+    // (see worker.js); held until the worker is gone so that a graceful stop stays graceful.
+    let _lifeline = child.stdin.take();
     let stdout = child.stdout.take();
     let ready = wait_until_ready(stdout, supervision.options.ready_timeout);
     tokio::pin!(ready);
@@ -205,7 +209,7 @@ async fn run_once(
 fn spawn(id: usize, supervision: &Supervision, socket: &std::path::Path) -> std::io::Result<Child> {
     let options = &supervision.options;
     let _ = std::fs::remove_file(socket);
-    let mut command = Command::new(&options.node);
+    let mut command = std::process::Command::new(&options.node);
     command
         .arg(&supervision.script)
         .current_dir(&options.root)
@@ -216,11 +220,14 @@ fn spawn(id: usize, supervision: &Supervision, socket: &std::path::Path) -> std:
         .env("SWITCHYARD_WORKER_ID", id.to_string())
         .env("NODE_ENV", "production")
         .env("NEXT_RUNTIME", "nodejs")
-        .stdin(Stdio::null())
+        .env(parent_death::PARENT_PID_ENV, std::process::id().to_string())
+        .env(parent_death::LIFELINE_ENV, "stdin")
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true);
-    command.spawn()
+        .stderr(Stdio::inherit());
+    // Supervisors run on the runtime's worker threads, which live as long as the pool.
+    parent_death::die_with_parent(&mut command);
+    Command::from(command).kill_on_drop(true).spawn()
 }
 
 /// Reads the worker's stdout until the ready line, then forwards the rest to ours.

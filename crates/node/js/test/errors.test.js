@@ -8,6 +8,20 @@ const { startWorker, sleep } = require('./harness.js')
 
 const bundles = {
   'node/api/hello.js': `module.exports = (req, res) => res.send('hello')`,
+  'node/api/raw.js': `
+    exports.config = { api: { bodyParser: false } }
+    exports.default = async (req, res) => {
+      let length = 0
+      for await (const chunk of req) length += chunk.length
+      res.send(String(length))
+    }
+  `,
+  'node/api/throws-on-read.js': `
+    exports.config = { api: { bodyParser: false } }
+    exports.default = async (req, res) => {
+      for await (const chunk of req) throw new Error('boom-while-reading')
+    }
+  `,
   'node/api/throw-sync.js': `module.exports = () => { throw new Error('boom-sync') }`,
   'node/api/throw-async.js': `
     exports.default = async function handler() {
@@ -120,6 +134,26 @@ test('a missing bundle, a non-function export and a bad params header get a 500'
   await assertInternalServerError(await worker.route('../escape.js'))
   await worker.waitForStderr(/bundle outside the build output: \.\.\/escape\.js/)
   await assertStillServing()
+})
+
+test('a body cut off by a closed connection is not reported as the route failing', async () => {
+  const net = require('node:net')
+  const socket = net.connect(worker.socketPath)
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write(
+    'POST /api/raw HTTP/1.1\r\nHost: worker\r\nx-switchyard-bundle: node/api/raw.js\r\n' +
+      'Content-Length: 100000\r\n\r\n0123456789'
+  )
+  await sleep(50)
+  socket.destroy()
+  await sleep(100)
+  assert.doesNotMatch(worker.stderr, /aborted/)
+  // A route's own error while reading is still reported.
+  await assertInternalServerError(
+    await worker.route('node/api/throws-on-read.js', { method: 'POST', body: 'x' })
+  )
+  await worker.waitForStderr(/boom-while-reading/)
+  assert.equal((await worker.route('node/api/raw.js', { method: 'POST', body: '0123456789' })).text, '10')
 })
 
 test('a route calling process.exit() does exit the worker (the supervisor restarts it)', async () => {

@@ -13,9 +13,10 @@ const WORKER = path.resolve(__dirname, '..', 'worker.js')
 
 /**
  * Starts a worker whose build output holds `bundles` ({ 'node/api/x.js': 'source' }).
- * Resolves once it printed SWITCHYARD_READY.
+ * Resolves once it printed SWITCHYARD_READY. `stdin: 'pipe'` gives the worker a stdin pipe
+ * (`worker.child.stdin`), as the supervisor does.
  */
-async function startWorker(bundles, { env = {}, socketPath } = {}) {
+async function startWorker(bundles, { env = {}, socketPath, stdin = 'ignore' } = {}) {
   const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-worker-test-'))
   const outDir = path.join(appDir, '.switchyard')
   for (const [file, source] of Object.entries(bundles)) {
@@ -35,7 +36,7 @@ async function startWorker(bundles, { env = {}, socketPath } = {}) {
       NEXT_RUNTIME: 'nodejs',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   })
   const worker = new Worker(child, appDir, outDir, socketPath)
   await worker.ready

@@ -35,6 +35,9 @@ const bundles = {
   `,
   'node/api/with space/é.js': `module.exports = (req, res) => res.send('decoded')`,
   'node/api/slow.js': `module.exports = (req, res) => setTimeout(() => res.send('slow done'), 300)`,
+  'node/pages/page.js': `
+    exports.default = { render: (req, res, internal) => res.end(JSON.stringify(internal)) }
+  `,
 }
 
 let worker
@@ -80,6 +83,47 @@ test('the handler sees the client request without the internal headers', async (
     seen.distinctHeaders.filter((name) => name.startsWith('x-switchyard')),
     []
   )
+})
+
+test('every x-switchyard-* header is hidden from the handler, not only the known ones', async () => {
+  const res = await worker.route('node/api/inspect.js', {
+    headers: { 'X-Switchyard-Not-Found': '1', 'x-switchyard-anything': 'else', 'x-client-header': 'kept' },
+  })
+  const seen = res.json()
+  assert.equal(seen.headers['x-client-header'], 'kept')
+  assert.deepEqual(
+    Object.keys(seen.headers).filter((name) => name.startsWith('x-switchyard')),
+    []
+  )
+  assert.deepEqual(
+    seen.rawHeaders.filter((entry) => /^x-switchyard/i.test(entry)),
+    []
+  )
+})
+
+test('a bundle called as the wrong kind is a 500 for that request only, never a poisoned cache', async () => {
+  const normal = async () => {
+    const res = await worker.route('node/api/counter.js')
+    assert.equal(res.status, 200)
+    return res.json()
+  }
+  const before = await normal()
+  for (const kind of ['page', 'middleware', 'bogus', '']) {
+    const res = await worker.route('node/api/counter.js', { headers: { 'x-switchyard-kind': kind } })
+    assert.equal(res.status, 500, `kind ${JSON.stringify(kind)}`)
+    const after = await normal()
+    assert.equal(after.loads, before.loads)
+  }
+  await worker.waitForStderr(/is not a page bundle/)
+  await worker.waitForStderr(/unknown x-switchyard-kind "bogus"/)
+  // A page bundle called as an API route fails too, and the page still renders afterwards.
+  const page = (headers) => worker.route('node/pages/page.js', { page: '/page', headers })
+  assert.equal((await page({})).status, 500)
+  assert.equal((await page({ 'x-switchyard-kind': 'page', 'x-switchyard-render': '%7Bnot json' })).status, 500)
+  const rendered = await page({ 'x-switchyard-kind': 'page', 'x-switchyard-render': encodeURIComponent('{"status":200}') })
+  assert.equal(rendered.status, 200)
+  assert.deepEqual(rendered.json(), { status: 200, params: {} })
+  assert.equal((await worker.route('node/api/counter.js', { headers: { 'x-switchyard-kind': 'api' } })).status, 200)
 })
 
 test('the environment: NEXT_RUNTIME=nodejs, NODE_ENV, worker id, cwd = the app root', async () => {
@@ -184,6 +228,27 @@ test('a worker whose supervisor died exits instead of lingering', async () => {
   } finally {
     fs.rmSync(appDir, { recursive: true, force: true })
   }
+})
+
+test('a worker exits when the pipe its supervisor holds on its stdin closes', { timeout: 5000 }, async () => {
+  const held = await startWorker(bundles, { stdin: 'pipe', env: { SWITCHYARD_LIFELINE: 'stdin' } })
+  try {
+    assert.equal((await held.request({ path: '/__switchyard/health' })).text, 'ok')
+    held.child.stdin.end()
+    assert.deepEqual(await held.exited, { code: 0, signal: null })
+  } finally {
+    await held.stop()
+  }
+})
+
+test('a worker whose supervisor died before it started exits at once', { timeout: 5000 }, async () => {
+  // SWITCHYARD_PARENT_PID names a process that has exited: the supervisor died while the
+  // worker was starting, and the worker was handed to another process before it could look.
+  const gone = require('node:child_process').spawnSync(process.execPath, ['-e', '']).pid
+  await assert.rejects(
+    startWorker(bundles, { env: { SWITCHYARD_PARENT_PID: String(gone) } }),
+    /worker exited \(0\) before ready/
+  )
 })
 
 function isAlive(pid) {
