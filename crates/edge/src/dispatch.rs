@@ -40,7 +40,15 @@ pub async fn handle(
     let timeout = state.options.response_timeout;
     let started = tokio::time::timeout(timeout, start(&context, request));
     let (head, body, event) = match started.await {
+        Ok(Ok(_)) if state.over_memory_limit(&context) => {
+            let _ = reply.send(Err(memory_exceeded(&state, route, &context)));
+            return;
+        }
         Ok(Ok(parts)) => parts,
+        Ok(Err(JsError::OutOfMemory)) => {
+            let _ = reply.send(Err(memory_exceeded(&state, route, &context)));
+            return;
+        }
         Ok(Err(error)) => {
             let detail = error.detail();
             if matches!(error, JsError::Terminated) {
@@ -75,6 +83,24 @@ pub async fn handle(
         }
     }
     finish_wait_until(&context, &page, event).await;
+}
+
+/// Discards a context whose VM kept more than the memory limit, logs why, and has the worker
+/// reclaim the memory; returns the failure the client gets.
+fn memory_exceeded(state: &Rc<WorkerState>, route: usize, context: &RouteContext) -> EdgeError {
+    let page = state.routes[route].page.clone();
+    let limit = state.options.memory_limit.unwrap_or(0) >> 20;
+    let detail = format!(
+        "The Edge context used more than {limit} MB of memory (--edge-memory-limit); its script \
+         was stopped and the context discarded."
+    );
+    tracing::error!(
+        "{page}: the Edge context used more than {limit} MB of memory (--edge-memory-limit); \
+         its script was stopped and the context discarded."
+    );
+    state.retire(route, context);
+    tokio::task::spawn_local(state.clone().recover_memory(page.clone()));
+    EdgeError::Failed { page, detail }
 }
 
 /// The status and headers, before the body is known.
@@ -168,7 +194,7 @@ impl Unsettled {
 
 /// Moves chunks from the ReadableStream's reader to the socket until it closes or fails.
 async fn pump(
-    state: &WorkerState,
+    state: &Rc<WorkerState>,
     route: usize,
     context: &RouteContext,
     reader: &switchyard_jsc::Object,
@@ -214,8 +240,12 @@ async fn pump(
                 }
             }
             Err(error) => {
-                if matches!(error, JsError::Terminated) {
-                    state.retire(route, context);
+                match error {
+                    JsError::Terminated => state.retire(route, context),
+                    JsError::OutOfMemory => {
+                        memory_exceeded(state, route, context);
+                    }
+                    _ => {}
                 }
                 if !batch.is_empty() {
                     let _ = tx.send(Ok(batch.split().freeze())).await;

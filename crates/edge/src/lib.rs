@@ -17,7 +17,7 @@ pub mod web;
 mod worker;
 
 pub use error::{EdgeError, StreamError};
-pub use pool::{EdgeOptions, EdgePool};
+pub use pool::{DEFAULT_MEMORY_LIMIT, EdgeOptions, EdgePool, GROW_AFTER, default_max_workers};
 pub use request::{EdgeBody, EdgeRequest, EdgeResponse};
 pub use route::EdgeRoute;
 pub use script::{ScriptError, run_script};

@@ -28,8 +28,14 @@ pub struct RouteContext {
 }
 
 impl RouteContext {
-    /// Creates the context, installs the Web APIs and evaluates the route's bundle.
-    pub fn create(vm: &Vm, route: &EdgeRoute, env: &[(String, String)]) -> Result<Self, JsError> {
+    /// Creates the context, installs the Web APIs and evaluates the route's bundle; no single
+    /// allocation may exceed `memory_limit` bytes.
+    pub fn create(
+        vm: &Vm,
+        route: &EdgeRoute,
+        env: &[(String, String)],
+        memory_limit: Option<usize>,
+    ) -> Result<Self, JsError> {
         let ctx = Context::new(vm);
         ctx.set_name(&route.page);
         // Before any script runs, so no user code can keep a reference to a working eval.
@@ -42,13 +48,14 @@ impl RouteContext {
             console: console::sink(Some(route.page.clone())),
             env: env.to_vec(),
             on_uncaught: Rc::new(move |error: JsError| {
-                if matches!(error, JsError::Terminated) {
-                    // A timer callback ran out of CPU time: the context is done for.
+                if matches!(error, JsError::Terminated | JsError::OutOfMemory) {
+                    // A timer callback ran out of CPU time or memory: the context is done for.
                     uncaught_broken.set(true);
                     uncaught_poisoned.notify_waiters();
                 }
                 tracing::error!("{page}: uncaught exception: {}", error.detail());
             }),
+            memory_limit,
         };
         let internals = web::install(&ctx, &options)?;
         let page = route.page.clone();

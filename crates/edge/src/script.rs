@@ -72,6 +72,7 @@ fn start(
                 .borrow_mut()
                 .push(format!("Uncaught {}", error.detail()));
         }),
+        memory_limit: None,
     };
     let internals = web::install(ctx, &options)?;
     let rejected = failures.clone();

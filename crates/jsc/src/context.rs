@@ -84,7 +84,10 @@ impl Context {
         let source = JsString::new(source);
         let url = JsString::new(url);
         let mut exception = ptr::null();
-        crate::entries::enter();
+        let entry = crate::entries::enter();
+        if entry.is_outermost() {
+            self.0.vm.watch.restart();
+        }
         // SAFETY: all references are alive for the call.
         let result = unsafe {
             ffi::JSEvaluateScript(
@@ -96,6 +99,7 @@ impl Context {
                 &mut exception,
             )
         };
+        drop(entry);
         self.check(exception)?;
         Ok(Value::from_raw(self, result))
     }
@@ -225,8 +229,10 @@ impl Context {
 
     /// Turns an out-parameter exception into a `JsError`.
     pub(crate) fn check(&self, exception: ffi::JSValueRef) -> Result<(), JsError> {
-        if self.0.vm.terminated.replace(false) {
-            return Err(JsError::Terminated);
+        match self.0.vm.watch.stopped.take() {
+            Some(crate::vm::Stop::CpuTime) => return Err(JsError::Terminated),
+            Some(crate::vm::Stop::Memory) => return Err(JsError::OutOfMemory),
+            None => {}
         }
         if exception.is_null() {
             return Ok(());

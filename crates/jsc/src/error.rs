@@ -16,6 +16,9 @@ pub enum JsError {
     /// The execution time limit stopped the script.
     #[error("The script ran longer than its CPU time limit and was terminated.")]
     Terminated,
+    /// The memory limit stopped the script: the VM's heap stayed over it after a collection.
+    #[error("The script used more memory than its limit and was terminated.")]
+    OutOfMemory,
     /// A value did not have the type a Rust caller asked for.
     #[error("Expected {expected}, got {got}.")]
     Type {

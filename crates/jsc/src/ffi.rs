@@ -156,6 +156,10 @@ unsafe extern "C" {
     ) -> bool;
     pub fn JSGarbageCollect(ctx: JSContextRef);
 
+    // JSBasePrivate.h (exported by the library, not in the installed headers)
+    pub fn JSGetMemoryUsageStatistics(ctx: JSContextRef) -> JSObjectRef;
+    pub fn JSSynchronousGarbageCollectForDebugging(ctx: JSContextRef);
+
     // JSStringRef.h
     pub fn JSStringCreateWithCharacters(chars: *const JSChar, numChars: usize) -> JSStringRef;
     pub fn JSStringCreateWithUTF8CString(string: *const c_char) -> JSStringRef;

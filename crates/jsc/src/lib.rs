@@ -19,11 +19,11 @@ mod value;
 mod vm;
 
 pub use context::{Context, Deferred};
-pub use entries::script_entries;
+pub use entries::{Activity, script_entries, thread_activity};
 pub use error::JsError;
 pub use function::HostResult;
 pub use value::{Object, Value};
-pub use vm::Vm;
+pub use vm::{LOOK_EVERY, MEASURE_AFTER_GROWTH, MEMORY_CHECK_INTERVAL, Vm, resident_memory};
 
 #[cfg(test)]
 mod tests;

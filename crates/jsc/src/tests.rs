@@ -217,3 +217,127 @@ fn json_round_trips() {
     assert!(ctx.parse_json("{nope").is_none());
     assert_eq!(ctx.undefined().to_json().unwrap(), None);
 }
+
+/// A VM with a 64 MB heap budget and a 2 s CPU limit, and a context in it.
+fn limited() -> (Vm, Context) {
+    let vm = Vm::new();
+    vm.set_execution_time_limit(Duration::from_secs(2));
+    vm.set_memory_limit(64 << 20);
+    let ctx = Context::new(&vm);
+    (vm, ctx)
+}
+
+#[test]
+fn the_memory_limit_stops_scripts_that_keep_what_they_allocate() {
+    let (vm, ctx) = limited();
+    let start = std::time::Instant::now();
+    let error = ctx
+        .eval(
+            "const kept = []; for (;;) kept.push(new Array(128 * 1024).fill(1.5));",
+            "bomb.js",
+        )
+        .unwrap_err();
+    assert!(matches!(error, JsError::OutOfMemory), "{error:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    // Once the context that kept the memory is gone, the same VM keeps working, and the CPU
+    // limit still applies after a memory stop.
+    drop(ctx);
+    let other = Context::new(&vm);
+    assert_eq!(
+        other
+            .eval("1 + 1", "after.js")
+            .unwrap()
+            .to_number()
+            .unwrap(),
+        2.0
+    );
+    let error = other.eval("for (;;) {}", "loop.js").unwrap_err();
+    assert!(matches!(error, JsError::Terminated), "{error:?}");
+}
+
+#[test]
+fn garbage_does_not_count_against_the_memory_limit() {
+    let (_vm, ctx) = limited();
+    // A GiB goes through the heap a MiB at a time, sixteen times the budget; none is kept.
+    let total = ctx
+        .eval(
+            "let total = 0;
+             for (let i = 0; i < 1024; i++) total += new Array(128 * 1024).fill(1).length;
+             total",
+            "garbage.js",
+        )
+        .unwrap()
+        .to_number()
+        .unwrap();
+    assert_eq!(total, (1024 * 128 * 1024) as f64);
+}
+
+#[test]
+fn huge_allocations_leave_the_vm_working() {
+    let (vm, ctx) = limited();
+    // Each of these either fails in the engine (a RangeError), is stopped by the limit, or
+    // succeeds without touching the memory (the buffer's pages are mapped lazily); none
+    // may take the process down, and the VM must serve the next script.
+    for source in [
+        "new ArrayBuffer(2 ** 31).byteLength",
+        "globalThis.s = 'x'.repeat(2 ** 30); s.length",
+        "new Array(1e9).fill(0).length",
+    ] {
+        match ctx.eval(source, "huge.js") {
+            Ok(_) | Err(JsError::OutOfMemory) => {}
+            Err(JsError::Thrown { name, .. }) if name == "RangeError" => {}
+            other => panic!("{source}: {other:?}"),
+        }
+        ctx.eval("globalThis.s = undefined", "reset.js").unwrap();
+        assert!(vm.heap_size(&ctx).unwrap() < 64 << 20, "{source}");
+    }
+    let error = ctx
+        .eval(
+            "globalThis.keep = []; for (;;) keep.push(new Uint8Array(32 << 20).fill(1));",
+            "touched.js",
+        )
+        .unwrap_err();
+    assert!(matches!(error, JsError::OutOfMemory), "{error:?}");
+}
+
+#[test]
+fn the_heap_size_counts_what_script_keeps() {
+    let (vm, ctx) = limited();
+    let empty = vm.heap_size(&ctx).unwrap();
+    ctx.eval(
+        "globalThis.kept = []; for (let i = 0; i < 200000; i++) kept.push({ i, s: 'v' + i });",
+        "fill.js",
+    )
+    .unwrap();
+    let full = vm.heap_size(&ctx).unwrap();
+    assert!(full > empty + (5 << 20), "{empty} -> {full}");
+    ctx.eval("kept = null", "free.js").unwrap();
+    let freed = vm.heap_size(&ctx).unwrap();
+    assert!(freed < full - (5 << 20), "{full} -> {freed}");
+}
+
+#[test]
+fn the_memory_limit_leaves_a_vm_under_it_alone() {
+    let (vm, ctx) = limited();
+    ctx.eval("globalThis.kept = new Array(1 << 20).fill(1.5)", "keep.js")
+        .unwrap();
+    assert!(!vm.over_memory_limit(&ctx));
+}
+
+#[test]
+fn memory_kept_between_calls_is_over_the_limit() {
+    let vm = Vm::new();
+    let ctx = Context::new(&vm);
+    // Allocated before the limit exists, as by requests the watchdog never saw run long.
+    ctx.eval(
+        "globalThis.kept = []; for (let i = 0; i < 96; i++) kept.push(new Uint8Array(1 << 20).fill(i));",
+        "keep.js",
+    )
+    .unwrap();
+    vm.set_memory_limit(64 << 20);
+    assert!(vm.over_memory_limit(&ctx));
+}

@@ -300,7 +300,10 @@ impl Object {
         };
         let raws: Vec<ffi::JSValueRef> = args.iter().map(|arg| arg.raw).collect();
         let mut exception = ptr::null();
-        crate::entries::enter();
+        let entry = crate::entries::enter();
+        if entry.is_outermost() {
+            ctx.0.vm.watch.restart();
+        }
         // SAFETY: the function, `this` and every argument are protected.
         let raw = unsafe {
             ffi::JSObjectCallAsFunction(
@@ -312,6 +315,7 @@ impl Object {
                 &mut exception,
             )
         };
+        drop(entry);
         ctx.check(exception)?;
         Ok(Value::from_raw(&ctx, raw))
     }
@@ -333,7 +337,10 @@ impl Object {
         let ctx = self.context();
         let raws: Vec<ffi::JSValueRef> = args.iter().map(|arg| arg.raw).collect();
         let mut exception = ptr::null();
-        crate::entries::enter();
+        let entry = crate::entries::enter();
+        if entry.is_outermost() {
+            ctx.0.vm.watch.restart();
+        }
         // SAFETY: the constructor and arguments are protected.
         let raw = unsafe {
             ffi::JSObjectCallAsConstructor(
@@ -344,6 +351,7 @@ impl Object {
                 &mut exception,
             )
         };
+        drop(entry);
         ctx.check(exception)?;
         Ok(Object::from_raw(&ctx, raw))
     }

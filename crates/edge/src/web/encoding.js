@@ -3,7 +3,11 @@
 (function (host, $) {
   'use strict';
 
-  const encodeUtf8 = host.encodeUtf8;
+  const hostEncodeUtf8 = host.encodeUtf8;
+  const encodeUtf8 = (string) => {
+    $.checkEncodeUtf8(string);
+    return hostEncodeUtf8(string);
+  };
 
   // Below this length, encodeInto encodes in script: React's renderer calls it for every small
   // piece of HTML, and a jitted loop beats a call into Rust plus a temporary buffer there.

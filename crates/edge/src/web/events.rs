@@ -50,7 +50,7 @@ mod tests {
             assertEquals(plain.defaultPrevented, false);
             assertEquals(plain.eventPhase, 0);
             assertEquals(plain.currentTarget, null);
-            assertEquals(plain.target, target);
+            assertSame(plain.target, target);
             assertEquals(plain.isTrusted, false);
             const passive = new EventTarget();
             passive.addEventListener('p', (e) => e.preventDefault(), { passive: true });

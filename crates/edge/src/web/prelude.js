@@ -94,7 +94,11 @@
   for (const name of ['TextEncoder', 'TextDecoder', 'TextEncoderStream', 'TextDecoderStream', 'atob', 'btoa']) {
     lazyGlobal('encoding', name);
   }
-  $.encodeUtf8 = (string) => host.encodeUtf8(string);
+  // `checkEncodeUtf8` comes from allocation_limit.js, evaluated next.
+  $.encodeUtf8 = (string) => {
+    $.checkEncodeUtf8(string);
+    return host.encodeUtf8(string);
+  };
   $.decodeUtf8 = (bytes) => host.decodeUtf8(bytes, false);
 
   for (const name of ['Crypto', 'crypto']) lazyGlobal('crypto', name);

@@ -22,17 +22,113 @@ const ASSERTIONS: &str = r#"
       return String(value);
     }
   };
-  const same = (a, b) => {
-    if (Object.is(a, b)) return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-    return JSON.stringify(a) === JSON.stringify(b);
+  // A deep equality that looks at what JSON.stringify cannot see (binary data, Map and Set
+  // entries, symbol keys, prototypes), so that two different values never compare equal.
+  const tag = (value) => Object.prototype.toString.call(value);
+  const bytes = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const sameBytes = (a, b) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
   };
+  const ownKeys = (value) =>
+    Reflect.ownKeys(value).filter((key) => Object.prototype.propertyIsEnumerable.call(value, key));
+  // Objects of other classes (the platform's URLSearchParams, EventTarget, Headers…) keep
+  // their state in internal slots or private fields that script cannot enumerate, so two of
+  // them can only be told apart by identity.
+  const structural = (value) =>
+    [Object.prototype, Array.prototype, null].includes(Object.getPrototypeOf(value)) ||
+    value instanceof Map || value instanceof Set || value instanceof Date ||
+    value instanceof RegExp || value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
+    value instanceof Error || value instanceof Boolean || value instanceof Number ||
+    value instanceof String;
+  const deepEqual = (a, b, seen, path) => {
+    if (Object.is(a, b)) return null;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+      return `${path}: ${show(a)} is not ${show(b)}`;
+    }
+    const pairs = seen.get(a);
+    if (pairs && pairs.has(b)) return null;
+    if (pairs) pairs.add(b);
+    else seen.set(a, new Set([b]));
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) {
+      return `${path}: a ${tag(a)} with another prototype than the expected ${tag(b)}`;
+    }
+    if (tag(a) !== tag(b)) return `${path}: ${tag(a)} is not ${tag(b)}`;
+    if (!structural(a)) {
+      return `${path}: two different ${tag(a)} objects (their state is internal, so only the same object is equal)`;
+    }
+    if (a instanceof ArrayBuffer) {
+      if (!sameBytes(new Uint8Array(a), new Uint8Array(b))) {
+        return `${path}: ArrayBuffer bytes [${new Uint8Array(a)}] are not [${new Uint8Array(b)}]`;
+      }
+    } else if (ArrayBuffer.isView(a)) {
+      if (!(a instanceof DataView) && a.length !== b.length) {
+        return `${path}: length ${a.length} is not ${b.length}`;
+      }
+      if (!sameBytes(bytes(a), bytes(b))) {
+        return `${path}: bytes [${bytes(a)}] are not [${bytes(b)}]`;
+      }
+    } else if (a instanceof Date) {
+      if (!Object.is(a.getTime(), b.getTime())) return `${path}: ${a.toISOString?.()} is not ${b.toISOString?.()}`;
+    } else if (a instanceof RegExp) {
+      if (a.source !== b.source || a.flags !== b.flags) return `${path}: ${a} is not ${b}`;
+    } else if (a instanceof Boolean || a instanceof Number || a instanceof String) {
+      if (!Object.is(a.valueOf(), b.valueOf())) return `${path}: ${a} is not ${b}`;
+    } else if (a instanceof Error) {
+      if (a.name !== b.name || a.message !== b.message) {
+        return `${path}: ${a.name}: ${a.message} is not ${b.name}: ${b.message}`;
+      }
+    } else if (a instanceof Map) {
+      if (a.size !== b.size) return `${path}: a Map of ${a.size} entries is not one of ${b.size}`;
+      const left = [...a];
+      const right = [...b];
+      for (let i = 0; i < left.length; i++) {
+        const key = deepEqual(left[i][0], right[i][0], seen, `${path}.keys[${i}]`);
+        if (key) return key;
+        const value = deepEqual(left[i][1], right[i][1], seen, `${path}.get(${show(left[i][0])})`);
+        if (value) return value;
+      }
+    } else if (a instanceof Set) {
+      if (a.size !== b.size) return `${path}: a Set of ${a.size} values is not one of ${b.size}`;
+      const left = [...a];
+      const right = [...b];
+      for (let i = 0; i < left.length; i++) {
+        const value = deepEqual(left[i], right[i], seen, `${path}.values[${i}]`);
+        if (value) return value;
+      }
+    }
+    if (Array.isArray(a) && a.length !== b.length) {
+      return `${path}: length ${a.length} is not ${b.length}`;
+    }
+    // Typed arrays' indices were compared as bytes; their own keys are the indices again.
+    if (ArrayBuffer.isView(a)) return null;
+    const keysA = ownKeys(a);
+    const keysB = ownKeys(b);
+    if (keysA.length !== keysB.length || keysA.some((key) => !keysB.includes(key))) {
+      return `${path}: keys [${keysA.map(String)}] are not [${keysB.map(String)}]`;
+    }
+    for (const key of keysA) {
+      const inner = deepEqual(a[key], b[key], seen, `${path}[${show(typeof key === 'symbol' ? key : String(key))}]`);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const difference = (a, b) => deepEqual(a, b, new Map(), 'value');
+  globalThis.deepEqual = (a, b) => difference(a, b) === null;
   globalThis.assert = (condition, message = 'assertion failed') => {
     if (!condition) throw new Error(message);
   };
   globalThis.assertEquals = (actual, expected, message = '') => {
-    if (!same(actual, expected)) {
-      throw new Error(`${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)}`);
+    const why = difference(actual, expected);
+    if (why !== null) {
+      throw new Error(`${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)} (${why})`);
+    }
+  };
+  globalThis.assertSame = (actual, expected, message = '') => {
+    if (!Object.is(actual, expected)) {
+      const why = difference(actual, expected);
+      throw new Error(`${message ? `${message}: ` : ''}expected the same value as ${show(expected)}, got ${why === null ? 'an equal but different one' : `${show(actual)} (${why})`}`);
     }
   };
   const check = (error, Type, pattern, what) => {
@@ -77,6 +173,16 @@ pub(crate) fn harness() -> Harness {
 }
 
 pub(crate) fn harness_with_env(env: Vec<(String, String)>) -> Harness {
+    // The Web APIs are tested with the built-ins wrapped as in production.
+    harness_with(env, Some(crate::pool::DEFAULT_MEMORY_LIMIT))
+}
+
+/// A harness whose single allocations are limited to `memory_limit` bytes.
+pub(crate) fn harness_with_limit(memory_limit: Option<usize>) -> Harness {
+    harness_with(Vec::new(), memory_limit)
+}
+
+fn harness_with(env: Vec<(String, String)>, memory_limit: Option<usize>) -> Harness {
     let ctx = Context::new(&Vm::new());
     let logs = Rc::new(RefCell::new(Vec::new()));
     let uncaught = Rc::new(RefCell::new(Vec::new()));
@@ -86,6 +192,7 @@ pub(crate) fn harness_with_env(env: Vec<(String, String)>) -> Harness {
         console: Rc::new(move |level, text| log_sink.borrow_mut().push((level, text.to_owned()))),
         env,
         on_uncaught: Rc::new(move |error| error_sink.borrow_mut().push(error)),
+        memory_limit,
     };
     let internals = match install(&ctx, &options) {
         Ok(internals) => internals,
@@ -201,5 +308,63 @@ impl Harness {
             .iter()
             .map(ToString::to_string)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::harness;
+
+    #[test]
+    fn assert_equals_tells_apart_what_json_cannot_see() {
+        harness().eval(
+            r#"
+            const different = [
+              [new ArrayBuffer(2), new Uint8Array([1, 2]).buffer],
+              [new Uint8Array([1, 2]), new Uint8Array([1, 3])],
+              [new Uint8Array([1, 2]), new Int8Array([1, 2])],
+              [new DataView(new Uint8Array([1]).buffer), new DataView(new Uint8Array([2]).buffer)],
+              [new Map([['a', 1]]), new Map([['a', 2]])],
+              [new Map([['a', 1]]), new Map()],
+              [new Set([1]), new Set([2])],
+              [new URLSearchParams('a=1'), new URLSearchParams('a=2')],
+              [new URLSearchParams('a=1'), new URLSearchParams('a=1')],
+              [new EventTarget(), new EventTarget()],
+              [new Date(1), new Date(2)],
+              [/a/g, /a/i],
+              [/a/, /b/],
+              [{ [Symbol.for('k')]: 1 }, { [Symbol.for('k')]: 2 }],
+              [{ a: undefined }, {}],
+              [[1], [1, 2]],
+              [[1, , 3], [1, undefined, 3]],
+              [Object.create(null), {}],
+              [new TypeError('x'), new RangeError('x')],
+              [new Error('x'), new Error('y')],
+              [[NaN], [0]],
+              [[0], [-0]],
+            ];
+            for (const [a, b] of different) {
+              let threw = false;
+              try { assertEquals(a, b); } catch { threw = true; }
+              if (!threw) throw new Error(`${String(a)} and ${String(b)} compared equal`);
+            }
+            const cyclicA = { name: 'a' }; cyclicA.self = cyclicA;
+            const cyclicB = { name: 'a' }; cyclicB.self = cyclicB;
+            const params = new URLSearchParams('a=1');
+            const same = [
+              [new Uint8Array([1, 2]).buffer, new Uint8Array([1, 2]).buffer],
+              [new Uint8Array([0, 1, 2]).subarray(1), new Uint8Array([1, 2])],
+              [new Map([[1, { a: [1] }]]), new Map([[1, { a: [1] }]])],
+              [new Set(['x']), new Set(['x'])],
+              [new Date(5), new Date(5)],
+              [/a/g, /a/g],
+              [{ [Symbol.for('k')]: 1, b: [NaN] }, { [Symbol.for('k')]: 1, b: [NaN] }],
+              [cyclicA, cyclicB],
+              [params, params],
+              [new Error('x'), new Error('x')],
+            ];
+            for (const [a, b] of same) assertEquals(a, b);
+            "#,
+        );
     }
 }

@@ -273,7 +273,7 @@ mod tests {
             r#"
             const url = new URL('https://a.com/p?x=1&y=2');
             const params = url.searchParams;
-            assertEquals(url.searchParams, params, 'same object each time');
+            assertSame(url.searchParams, params, 'same object each time');
             assertEquals(params.get('x'), '1');
             params.append('z', 'a b');
             assertEquals(url.href, 'https://a.com/p?x=1&y=2&z=a+b');
