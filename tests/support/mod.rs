@@ -11,6 +11,29 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Header names only Switchyard may write, as a client would try them: every name the
+/// server and its runtimes read, another spelling, and names of the families not in use.
+pub const INTERNAL_HEADERS: &[&str] = &[
+    "x-switchyard-kind",
+    "X-Switchyard-Kind",
+    "x-switchyard-render",
+    "x-switchyard-bundle",
+    "x-switchyard-page",
+    "x-switchyard-params",
+    "x-switchyard-url",
+    "x-switchyard-not-found",
+    "x-switchyard-hop",
+    "x-switchyard-anything",
+    "x-middleware-subrequest",
+    "x-middleware-rewrite",
+    "x-middleware-next",
+    "x-middleware-override-headers",
+    "x-middleware-request-cookie",
+    "x-middleware-set-cookie",
+    "x-matched-path",
+    "x-now-route-matches",
+];
+
 /// The `switchyard` binary under test.
 pub fn switchyard() -> Command {
     Command::new(env!("CARGO_BIN_EXE_switchyard"))

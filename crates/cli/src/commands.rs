@@ -24,6 +24,14 @@ pub struct ServeArgs {
     /// Edge worker threads (default: one per core).
     #[arg(long)]
     edge_workers: Option<usize>,
+    /// Most Edge worker threads at once, counting the extra ones started while runaway
+    /// scripts hold the others (default: four times --edge-workers).
+    #[arg(long)]
+    edge_max_workers: Option<usize>,
+    /// Heap, in MB, the Edge contexts of one worker may keep; a script that crosses it gets a
+    /// 500 and its context is discarded (0: no limit).
+    #[arg(long, default_value_t = 128)]
+    edge_memory_limit: usize,
     /// CPU time, in seconds, one Edge handler may use before it is terminated.
     #[arg(long, default_value_t = 10.0)]
     cpu_time_limit: f64,
@@ -36,6 +44,14 @@ pub struct ServeArgs {
     /// Largest request body, in bytes, an Edge route accepts (413 above it).
     #[arg(long, default_value_t = 4 * 1024 * 1024)]
     edge_body_limit: usize,
+    /// Seconds a connection may go without a request in progress: for its first request's
+    /// head, and between requests when kept alive (HTTP/1.1 and HTTP/2).
+    #[arg(long, default_value_t = 30.0)]
+    header_timeout: f64,
+    /// Most connections open at once; more are answered 503 (default: half the open-file
+    /// limit left after 128 kept for the server).
+    #[arg(long)]
+    max_connections: Option<usize>,
 }
 
 impl ServeArgs {
@@ -52,10 +68,18 @@ impl ServeArgs {
         if let Some(workers) = self.edge_workers {
             options.edge.workers = workers.max(1);
         }
+        options.edge.max_workers = self.edge_max_workers.map_or_else(
+            || switchyard_edge::default_max_workers(options.edge.workers),
+            |max| max.max(options.edge.workers),
+        );
+        options.edge.memory_limit =
+            (self.edge_memory_limit > 0).then(|| self.edge_memory_limit.saturating_mul(1 << 20));
         options.edge.cpu_time_limit = seconds(self.cpu_time_limit, "--cpu-time-limit")?;
         options.edge.response_timeout = seconds(self.response_timeout, "--response-timeout")?;
         options.response_timeout = options.edge.response_timeout;
         options.node_workers = self.node_workers.map(|workers| workers.max(1));
+        options.header_timeout = seconds(self.header_timeout, "--header-timeout")?;
+        options.max_connections = self.max_connections.map(|max| max.max(1));
         Ok(options)
     }
 }

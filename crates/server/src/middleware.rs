@@ -8,7 +8,7 @@
 
 use fancy_regex::Regex;
 use http::{HeaderMap, HeaderName, HeaderValue, header};
-use switchyard_app::{MiddlewareMatcher, RouteHas, Runtime};
+use switchyard_app::{MatchRouting, MiddlewareMatcher, RouteHas, Runtime};
 
 /// The app's middleware, ready to match requests.
 pub struct LoadedMiddleware {
@@ -21,6 +21,7 @@ pub struct LoadedMiddleware {
     /// Its index among the Edge pool's routes, when it runs on Edge.
     pub edge_index: Option<usize>,
     matchers: Vec<CompiledMatcher>,
+    routing: MatchRouting,
 }
 
 struct CompiledMatcher {
@@ -53,6 +54,7 @@ impl LoadedMiddleware {
         runtime: Runtime,
         bundle: String,
         matchers: &[MiddlewareMatcher],
+        routing: MatchRouting,
     ) -> Result<Self, MatcherError> {
         let matchers = matchers
             .iter()
@@ -64,18 +66,43 @@ impl LoadedMiddleware {
             bundle,
             edge_index: None,
             matchers,
+            routing,
         })
     }
 
-    /// Whether the middleware runs for a request to `path` with these headers and query.
+    /// Whether the middleware runs for a request to `path` (canonical, see `request_url`)
+    /// with these headers and query.
+    ///
+    /// The path is tried as written and percent-decoded, as Next.js tries both: a route is
+    /// served from the decoded path, so a matcher that names `/a b` must see `/a%20b` too.
+    /// Running the middleware once too often is safe; skipping it is not.
     pub fn matches(&self, path: &str, query: Option<&str>, headers: &HeaderMap) -> bool {
         // No matcher: every request, `/_next/static` included, as Next.js does.
-        self.matchers.is_empty()
-            || self.matchers.iter().any(|matcher| {
-                matcher.path.is_match(path).unwrap_or(false)
-                    && matcher.has.iter().all(|has| has.holds(query, headers))
-                    && !matcher.missing.iter().any(|has| has.holds(query, headers))
-            })
+        if self.matchers.is_empty() {
+            return true;
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .map_or("", host_name);
+        let path = self.routing.match_path(path, host);
+        let decoded = path
+            .contains('%')
+            .then(|| percent_encoding::percent_decode_str(&path).decode_utf8_lossy());
+        self.matchers.iter().any(|matcher| {
+            let path_matches = |path: &str| matcher.path.is_match(path).unwrap_or(false);
+            (path_matches(&path) || decoded.as_deref().is_some_and(path_matches))
+                && matcher.has.iter().all(|has| has.holds(query, headers))
+                && !matcher.missing.iter().any(|has| has.holds(query, headers))
+        })
+    }
+}
+
+/// A `host[:port]` authority's host: `[::1]:3000` gives `[::1]`, `h:3000` gives `h`.
+fn host_name(authority: &str) -> &str {
+    match authority.rfind(':') {
+        Some(colon) if !authority[colon..].contains(']') => &authority[..colon],
+        _ => authority,
     }
 }
 
@@ -145,7 +172,7 @@ impl CompiledHas {
             CompiledHas::Host(pattern) => headers
                 .get(header::HOST)
                 .and_then(|host| host.to_str().ok())
-                .map(|host| host.split(':').next().unwrap_or(host))
+                .map(host_name)
                 .is_some_and(|host| pattern.is_match(host).unwrap_or(false)),
         }
     }
@@ -211,6 +238,10 @@ pub fn apply_to_request(middleware: &HeaderMap, request: &mut HeaderMap) {
             let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
                 continue;
             };
+            // Middleware that copies the request's headers must not hand a route our own.
+            if crate::internal_headers::is_internal(header_name.as_str()) {
+                continue;
+            }
             let carried = format!("x-middleware-request-{name}");
             let Some(value) = middleware.get(carried.as_str()) else {
                 continue;
@@ -343,14 +374,21 @@ mod tests {
             Runtime::Edge,
             "edge/middleware.js".into(),
             &[matcher],
+            MatchRouting::default(),
         )
         .unwrap()
     }
 
     #[test]
     fn no_matcher_means_every_request() {
-        let all =
-            LoadedMiddleware::new("/middleware".into(), Runtime::Edge, "m".into(), &[]).unwrap();
+        let all = LoadedMiddleware::new(
+            "/middleware".into(),
+            Runtime::Edge,
+            "m".into(),
+            &[],
+            MatchRouting::default(),
+        )
+        .unwrap();
         assert!(all.matches("/_next/static/x.js", None, &HeaderMap::new()));
     }
 
@@ -373,6 +411,52 @@ mod tests {
         assert!(!mw.matches("/mw/x", None, &HeaderMap::new()));
         assert!(!mw.matches("/mw/x", Some("skip=yes"), &with_cookie));
         assert!(mw.matches("/mw/x", Some("skip=no"), &with_cookie));
+    }
+
+    #[test]
+    fn escaped_paths_are_matched_decoded_too() {
+        let guard = middleware("^/api/edge/secret(?:/.*)?$", vec![], vec![]);
+        let headers = HeaderMap::new();
+        assert!(guard.matches("/api/edge/secret", None, &headers));
+        assert!(guard.matches("/api/edge/s%65cret", None, &headers));
+        assert!(!guard.matches("/api/edge/public", None, &headers));
+        let spaced = middleware("^/a b$", vec![], vec![]);
+        assert!(spaced.matches("/a%20b", None, &headers));
+        let grouped = middleware("^/(?:api|admin)/(.*)$", vec![], vec![]);
+        assert!(grouped.matches("/%61dmin/x", None, &headers));
+    }
+
+    #[test]
+    fn locales_are_supplied_before_matching() {
+        let guard = LoadedMiddleware::new(
+            "/middleware".into(),
+            Runtime::Edge,
+            "m".into(),
+            &[MiddlewareMatcher {
+                original_source: "/account".into(),
+                regexp: "^/((?!_next/)[^/.]{1,})/account$".into(),
+                has: vec![],
+                missing: vec![],
+            }],
+            MatchRouting {
+                locales: vec!["en".into(), "fr".into()],
+                default_locale: "en".into(),
+                ..MatchRouting::default()
+            },
+        )
+        .unwrap();
+        let headers = HeaderMap::new();
+        assert!(guard.matches("/account", None, &headers));
+        assert!(guard.matches("/fr/account", None, &headers));
+        assert!(!guard.matches("/xx", None, &headers));
+    }
+
+    #[test]
+    fn host_names_drop_only_the_port() {
+        assert_eq!(host_name("h:3000"), "h");
+        assert_eq!(host_name("h"), "h");
+        assert_eq!(host_name("[::1]:3000"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
     }
 
     #[test]

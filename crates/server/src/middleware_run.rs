@@ -12,6 +12,7 @@ use crate::middleware::{self, Decision, LoadedMiddleware};
 use crate::options::ServerOptions;
 use crate::service::{self, RouteBody, text};
 use crate::state::AppState;
+use crate::{proxy_loop, request_url};
 
 /// Runs the middleware for a request it matched, then does what its response says.
 pub async fn run(
@@ -20,6 +21,7 @@ pub async fn run(
     middleware: &LoadedMiddleware,
     mut head: Parts,
     body: Incoming,
+    hops: u32,
 ) -> Response<Body> {
     // The route may read the body after the middleware did, so it is read once here.
     let body =
@@ -44,7 +46,7 @@ pub async fn run(
         }
         Decision::Rewrite(target) => {
             middleware::apply_to_request(&parts.headers, &mut head.headers);
-            let routed = rewrite(state, options, head, body, &target).await;
+            let routed = rewrite(state, options, head, body, &target, hops).await;
             with_headers(routed, &parts.headers)
         }
     }
@@ -102,13 +104,15 @@ fn missing(middleware: &LoadedMiddleware) -> Response<Body> {
 }
 
 /// Serves `target`: a route of this app when it has the request's origin, else the origin
-/// itself through the proxy.
+/// itself through the proxy. `hops` counts the times this server already proxied the request
+/// to itself; past [`proxy_loop::MAX_DEPTH`] the loop ends with 508.
 async fn rewrite(
     state: &AppState,
     options: &ServerOptions,
     mut head: Parts,
     body: Bytes,
     target: &str,
+    hops: u32,
 ) -> Response<Body> {
     let Ok(target_uri) = target.parse::<Uri>() else {
         tracing::error!("The middleware rewrote to {target:?}, which is not a URL.");
@@ -119,15 +123,28 @@ async fn rewrite(
         .authority()
         .is_none_or(|authority| authority.as_str().eq_ignore_ascii_case(&host));
     if same_origin {
-        let path_and_query = target_uri
-            .path_and_query()
-            .map_or("/", |path| path.as_str())
-            .to_owned();
-        head.uri = path_and_query
-            .parse()
-            .unwrap_or_else(|_| Uri::from_static("/"));
+        head.uri = match request_url::canonical_target(&target_uri) {
+            Ok(target) => Uri::from(target),
+            Err(error) => {
+                tracing::error!(
+                    "{}: the middleware rewrote to {target:?}: {error}",
+                    head.uri
+                );
+                return text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+            }
+        };
         return service::serve(state, options, head, RouteBody::Bytes(body)).await;
     }
+    if hops >= proxy_loop::MAX_DEPTH {
+        tracing::error!(
+            "{}: the middleware rewrote to {target}, which came back to this server {hops} times; \
+             the loop was stopped with 508. Rewrite to a path of this app instead of its URL under \
+             another host name.",
+            head.uri.path()
+        );
+        return text(StatusCode::LOOP_DETECTED, "Loop Detected\n");
+    }
+    proxy_loop::mark(&mut head.headers, hops);
     state.proxy.forward(target_uri, head, body).await
 }
 

@@ -1,14 +1,17 @@
 //! Forwarding a request to another origin, for middleware rewrites to external URLs.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderValue, Request, Response, StatusCode, Uri, header};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::body::Body;
+use crate::log_throttle::{LogThrottle, more};
 use crate::service::text;
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
@@ -22,16 +25,37 @@ const HOP_BY_HOP: &[&str] = &[
     "upgrade",
 ];
 
+/// Longest wait for an origin to accept a connection (shorter when the response timeout is).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Pooled connections to origins are closed after this long unused.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+static TIMED_OUT: LogThrottle = LogThrottle::new();
+static CONNECT_FAILED: LogThrottle = LogThrottle::new();
+
 /// An HTTP client for proxied rewrites, with pooled connections.
 pub struct Proxy {
     client: Client<HttpConnector, Full<Bytes>>,
+    response_timeout: Duration,
+    connect_timeout: Duration,
 }
 
 impl Proxy {
-    /// A proxy with an empty connection pool.
-    pub fn new() -> Self {
+    /// A proxy with an empty connection pool, giving origins `response_timeout` to start
+    /// their response.
+    pub fn new(response_timeout: Duration) -> Self {
+        let connect_timeout = CONNECT_TIMEOUT.min(response_timeout);
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(connect_timeout));
+        connector.set_nodelay(true);
         Self {
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            client: Client::builder(TokioExecutor::new())
+                .pool_timer(TokioTimer::new())
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                .build(connector),
+            response_timeout,
+            connect_timeout,
         }
     }
 
@@ -57,7 +81,21 @@ impl Proxy {
         head.uri = target.clone();
         head.version = http::Version::HTTP_11;
         let request = Request::from_parts(head, Full::new(body));
-        match self.client.request(request).await {
+        let answer = tokio::time::timeout(self.response_timeout, self.client.request(request));
+        let Ok(answer) = answer.await else {
+            let seconds = self.response_timeout.as_secs_f64();
+            TIMED_OUT.hit(|suppressed| {
+                tracing::error!(
+                    "The rewrite to {target} got no response within {seconds} s, the limit set by --response-timeout; answered 504.{}",
+                    more(suppressed)
+                );
+            });
+            return text(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Gateway Timeout: the origin did not respond in time.\n",
+            );
+        };
+        match answer {
             Ok(response) => {
                 let (mut parts, body) = response.into_parts();
                 for hop in HOP_BY_HOP {
@@ -67,15 +105,28 @@ impl Proxy {
                 Response::from_parts(parts, Body::Upstream { source, body })
             }
             Err(error) => {
-                tracing::error!("The rewrite to {target} failed: {error}");
+                // The client error's own text is only its kind ("Connect"); the cause, such
+                // as a connect timeout, is in its sources.
+                let mut detail = error.to_string();
+                let mut source = std::error::Error::source(&error);
+                while let Some(cause) = source {
+                    detail.push_str(": ");
+                    detail.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                if error.is_connect() {
+                    let seconds = self.connect_timeout.as_secs_f64();
+                    CONNECT_FAILED.hit(|suppressed| {
+                        tracing::error!(
+                            "The rewrite to {target} could not connect (the connect timeout is {seconds} s): {detail}.{}",
+                            more(suppressed)
+                        );
+                    });
+                } else {
+                    tracing::error!("The rewrite to {target} failed: {detail}.");
+                }
                 text(StatusCode::BAD_GATEWAY, "Bad Gateway\n")
             }
         }
-    }
-}
-
-impl Default for Proxy {
-    fn default() -> Self {
-        Self::new()
     }
 }

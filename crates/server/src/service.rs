@@ -16,6 +16,7 @@ use crate::body::Body;
 use crate::options::ServerOptions;
 use crate::pages::{self, NEXT_STATIC_PREFIX};
 use crate::state::AppState;
+use crate::{internal_headers, request_url};
 
 /// A request body on its way to a route: still streaming, or read already (middleware read it).
 pub enum RouteBody {
@@ -31,11 +32,18 @@ pub async fn handle(
     options: Arc<ServerOptions>,
     request: Request<Incoming>,
 ) -> Response<Body> {
-    let (head, body) = request.into_parts();
+    let (mut head, body) = request.into_parts();
+    let hops = internal_headers::strip(&mut head.headers);
+    if let Err(error) =
+        request_url::canonicalize(&mut head.uri, &mut head.headers, &options.authority)
+    {
+        tracing::debug!("{error} It was answered with 400.");
+        return text(StatusCode::BAD_REQUEST, format!("Bad Request: {error}\n"));
+    }
     if let Some(middleware) = &state.middleware
         && middleware.matches(head.uri.path(), head.uri.query(), &head.headers)
     {
-        return crate::middleware_run::run(&state, &options, middleware, head, body).await;
+        return crate::middleware_run::run(&state, &options, middleware, head, body, hops).await;
     }
     serve(&state, &options, head, RouteBody::Stream(body)).await
 }
@@ -149,8 +157,14 @@ pub async fn node_response(
         Ok(Err(error)) => error,
         Err(_) => DispatchError::Timeout { seconds },
     };
+    if let DispatchError::ClientGone = error {
+        // Nobody is left to read the answer, and nothing on the server went wrong.
+        tracing::debug!("{page}: {error}");
+        return text(StatusCode::BAD_REQUEST, "Bad Request\n");
+    }
     tracing::error!("{page}: {error}");
     let status = match error {
+        DispatchError::ClientGone => StatusCode::BAD_REQUEST,
         DispatchError::WorkerLost => StatusCode::BAD_GATEWAY,
         DispatchError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         DispatchError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
@@ -158,7 +172,10 @@ pub async fn node_response(
     text(status, format!("{error}\n"))
 }
 
-/// Reads a body whole, up to `limit` bytes; the error is the response to send instead.
+/// Reads a body whole, up to `limit` bytes and until the request's [`BodyDeadline`]; the
+/// error is the response to send instead.
+///
+/// [`BodyDeadline`]: crate::body_deadline::BodyDeadline
 pub async fn read_body(
     body: RouteBody,
     limit: usize,
@@ -179,7 +196,11 @@ pub async fn read_body(
     if body.is_end_stream() {
         return Ok(Bytes::new());
     }
-    match Limited::new(body, limit).collect().await {
+    let collected = crate::body_deadline::within(head, Limited::new(body, limit).collect()).await;
+    let Some(collected) = collected else {
+        return Err(crate::body_deadline::timed_out(head));
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {
             Err(payload_too_large(limit))
@@ -301,7 +322,8 @@ pub fn edge_request(
     }
 }
 
-/// The request's Host, or the address we listen on.
+/// The request's Host (validated by `request_url` when the request came in), or the address
+/// we listen on.
 pub fn request_host<'a>(head: &'a Parts, options: &'a ServerOptions) -> &'a str {
     head.headers
         .get(header::HOST)

@@ -2,9 +2,13 @@
 //! `/_next/static/`, with content types and ETag revalidation.
 //!
 //! The folder is listed once when a build is loaded, as `next start` does, so a request for
-//! a path that is no file there costs a set lookup rather than a file-system call.
+//! a path that is no file there costs a map lookup rather than a file-system call.
+//!
+//! A symbolic link is served only when it resolves to a file inside the folder's confine
+//! (the app for `public/`, the build for `/_next/static/`): a link to `/etc/passwd` or to the
+//! app's `../.env` is a leak, not a public file.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -20,19 +24,33 @@ pub const IMMUTABLE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 /// A folder served as is.
 pub struct PublicDir {
-    root: PathBuf,
-    /// Every file's path relative to the root, `/`-separated, as listed at load.
-    files: HashSet<String>,
+    /// Every file's path relative to the root, `/`-separated, as listed at load, and the
+    /// file to read for it (a symbolic link's resolved target).
+    files: HashMap<String, PathBuf>,
     cache_control: &'static str,
 }
 
 impl PublicDir {
-    /// Lists the files below `root` (which need not exist); they are sent with `cache_control`.
-    pub fn new(root: PathBuf, cache_control: &'static str) -> Self {
-        let mut files = HashSet::new();
-        list_files(&root, &root, &mut files);
+    /// Lists the files below `root` (which need not exist) that resolve inside `confine`;
+    /// they are sent with `cache_control`.
+    pub fn new(root: PathBuf, confine: &Path, cache_control: &'static str) -> Self {
+        let mut files = HashMap::new();
+        let confine = confine
+            .canonicalize()
+            .unwrap_or_else(|_| confine.to_path_buf());
+        match root.canonicalize() {
+            Ok(real) if real.starts_with(&confine) => {
+                list_files(&root, &root, &confine, &mut files);
+            }
+            Ok(real) => tracing::warn!(
+                "{} is a symbolic link to {}, outside {}; none of its files are served.",
+                root.display(),
+                real.display(),
+                confine.display()
+            ),
+            Err(_) => {}
+        }
         Self {
-            root,
             files,
             cache_control,
         }
@@ -48,7 +66,7 @@ impl PublicDir {
         if method != Method::GET && method != Method::HEAD {
             return None;
         }
-        let file = self.resolve(path)?;
+        let (name, file) = self.resolve(path)?;
         let metadata = tokio::fs::metadata(&file).await.ok()?;
         if !metadata.is_file() {
             return None;
@@ -67,7 +85,8 @@ impl PublicDir {
                 .body(Body::Empty)
                 .ok();
         }
-        let content_type = mime_guess::from_path(&file).first_or_octet_stream();
+        // The name asked for, not a link's target, says what the file is.
+        let content_type = mime_guess::from_path(name).first_or_octet_stream();
         builder = builder.header(header::CONTENT_TYPE, content_type.as_ref());
         if method == Method::HEAD {
             return builder
@@ -79,39 +98,62 @@ impl PublicDir {
         builder.body(Body::full(bytes)).ok()
     }
 
-    /// Maps a URL path to a file below the root, refusing anything that would leave it.
-    fn resolve(&self, path: &str) -> Option<PathBuf> {
+    /// Maps a URL path to its name below the root and the file to read, refusing anything
+    /// that would leave the root.
+    fn resolve(&self, path: &str) -> Option<(String, PathBuf)> {
         let decoded = percent_decode(path)?;
         let relative = Path::new(decoded.trim_start_matches('/'));
         if relative.as_os_str().is_empty()
             || relative
                 .components()
                 .any(|part| !matches!(part, Component::Normal(_)))
-            || !self.files.contains(relative.to_str()?)
         {
             return None;
         }
-        Some(self.root.join(relative))
+        let file = self.files.get(relative.to_str()?)?.clone();
+        Some((decoded, file))
     }
 }
 
-fn list_files(root: &Path, dir: &Path, files: &mut HashSet<String>) {
+fn list_files(root: &Path, dir: &Path, confine: &Path, files: &mut HashMap<String, PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => list_files(root, &path, files),
-            Ok(_) => {
-                let relative = path.strip_prefix(root).ok().and_then(Path::to_str);
-                if let Some(relative) = relative {
-                    files.insert(relative.replace(std::path::MAIN_SEPARATOR, "/"));
-                }
+        let file = match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                list_files(root, &path, confine, files);
+                continue;
             }
-            Err(_) => {}
+            Ok(kind) if kind.is_symlink() => match linked_file(&path, confine) {
+                Some(target) => target,
+                None => continue,
+            },
+            Ok(_) => path.clone(),
+            Err(_) => continue,
+        };
+        let relative = path.strip_prefix(root).ok().and_then(Path::to_str);
+        if let Some(relative) = relative {
+            files.insert(relative.replace(std::path::MAIN_SEPARATOR, "/"), file);
         }
     }
+}
+
+/// The file a symbolic link resolves to, when that is a file inside `confine`.
+fn linked_file(link: &Path, confine: &Path) -> Option<PathBuf> {
+    // A dangling link is no file, as it was before links were checked.
+    let target = link.canonicalize().ok()?;
+    if !target.starts_with(confine) {
+        tracing::warn!(
+            "{} is a symbolic link to {}, outside {}; it is not served.",
+            link.display(),
+            target.display(),
+            confine.display()
+        );
+        return None;
+    }
+    target.is_file().then_some(target)
 }
 
 fn entity_tag(len: u64, modified: Option<std::time::SystemTime>) -> String {
@@ -144,23 +186,61 @@ fn percent_decode(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn file(public: &PublicDir, path: &str) -> Option<PathBuf> {
+        public.resolve(path).map(|(_, file)| file)
+    }
+
     #[test]
     fn refuses_paths_that_leave_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a")).unwrap();
         std::fs::write(dir.path().join("a/b.txt"), "b").unwrap();
-        let public = PublicDir::new(dir.path().to_path_buf(), PUBLIC_CACHE_CONTROL);
-        assert_eq!(public.resolve("/a/b.txt"), Some(dir.path().join("a/b.txt")));
+        let public = PublicDir::new(dir.path().to_path_buf(), dir.path(), PUBLIC_CACHE_CONTROL);
+        assert_eq!(file(&public, "/a/b.txt"), Some(dir.path().join("a/b.txt")));
         assert_eq!(
-            public.resolve("/a/%62.txt"),
+            file(&public, "/a/%62.txt"),
             Some(dir.path().join("a/b.txt"))
         );
-        assert_eq!(public.resolve("/a/c.txt"), None);
-        assert_eq!(public.resolve("/../secret"), None);
-        assert_eq!(public.resolve("/a/%2e%2e/%2e%2e/secret"), None);
-        assert_eq!(public.resolve("/"), None);
-        assert_eq!(public.resolve("/%zz"), None);
-        assert_eq!(public.resolve("/%ff"), None);
+        assert_eq!(file(&public, "/a/c.txt"), None);
+        assert_eq!(file(&public, "/../secret"), None);
+        assert_eq!(file(&public, "/a/%2e%2e/%2e%2e/secret"), None);
+        assert_eq!(file(&public, "/"), None);
+        assert_eq!(file(&public, "/%zz"), None);
+        assert_eq!(file(&public, "/%ff"), None);
+    }
+
+    #[test]
+    fn serves_symbolic_links_only_to_files_inside_the_confine() {
+        let app = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let app_dir = app.path().canonicalize().unwrap();
+        std::fs::create_dir_all(app_dir.join("public")).unwrap();
+        std::fs::create_dir_all(app_dir.join("data")).unwrap();
+        std::fs::write(app_dir.join("data/inside.json"), "{}").unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, app_dir.join("public").join(name)).unwrap()
+        };
+        link(Path::new("../data/inside.json"), "inside.txt");
+        link(&outside.path().join("secret.txt"), "outside.txt");
+        link(outside.path(), "outside-dir");
+        link(Path::new("../data"), "inside-dir");
+        link(Path::new("missing.txt"), "dangling.txt");
+        let public = PublicDir::new(app_dir.join("public"), &app_dir, PUBLIC_CACHE_CONTROL);
+        assert_eq!(
+            public.resolve("/inside.txt"),
+            Some(("/inside.txt".into(), app_dir.join("data/inside.json")))
+        );
+        assert_eq!(file(&public, "/outside.txt"), None);
+        assert_eq!(file(&public, "/outside-dir/secret.txt"), None);
+        assert_eq!(file(&public, "/inside-dir/inside.json"), None);
+        assert_eq!(file(&public, "/dangling.txt"), None);
+
+        // A public folder that is itself a link out of the app serves nothing.
+        std::fs::create_dir_all(app_dir.join("other")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), app_dir.join("other/public")).unwrap();
+        let linked = PublicDir::new(app_dir.join("other/public"), &app_dir, PUBLIC_CACHE_CONTROL);
+        assert_eq!(file(&linked, "/secret.txt"), None);
     }
 
     #[test]
