@@ -123,7 +123,19 @@ fn streamed_chunks_reach_the_client_before_the_stream_closes() {
 #[test]
 fn unknown_routes_are_404() {
     assert_eq!(SERVER.get("/api/nope").status, 404);
-    assert_eq!(SERVER.get("/no/such/page").status, 404);
+    let page = SERVER.get("/no/such/page");
+    assert_eq!(page.status, 404);
+    // An app of API routes alone still answers with Next's HTML 404 page.
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        page.text()
+            .contains("<title>404: This page could not be found</title>"),
+        "{}",
+        page.text()
+    );
 }
 
 #[test]

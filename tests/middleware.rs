@@ -130,6 +130,17 @@ fn a_throwing_middleware_is_a_500_and_logged() {
     each(|server, runtime| {
         let response = server.get("/mw/throw");
         assert_eq!(response.status, 500, "{runtime}");
+        // Next's error page, as `next start` sends it, not a line of text.
+        assert_eq!(
+            response.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{runtime}"
+        );
+        let page = response.text();
+        assert!(
+            page.contains("<title>500: Internal Server Error</title>"),
+            "{runtime}: {page}"
+        );
         assert!(
             server.wait_for_log("middleware boom", Duration::from_secs(5)),
             "{runtime}: {}",

@@ -321,3 +321,42 @@ fn a_rewrite_to_the_app_itself_under_another_name_ends_with_508() {
         assert_eq!(get(server, "/api/edge/secret", &[SESSION]).status, 200);
     });
 }
+
+#[test]
+fn routes_get_the_forwarded_headers_next_adds() {
+    each(|server, runtime| {
+        for route in ["/api/edge/echo", "/api/node/echo"] {
+            let echoed = get(server, route, &[SESSION]).json();
+            let headers = &echoed["headers"];
+            let port = server.port.to_string();
+            assert_eq!(
+                headers["x-forwarded-host"],
+                format!("127.0.0.1:{port}").as_str(),
+                "{runtime}: {route}"
+            );
+            assert_eq!(
+                headers["x-forwarded-port"],
+                port.as_str(),
+                "{runtime}: {route}"
+            );
+            assert_eq!(headers["x-forwarded-proto"], "http", "{runtime}: {route}");
+            assert_eq!(
+                headers["x-forwarded-for"], "127.0.0.1",
+                "{runtime}: {route}"
+            );
+            // A proxy in front keeps its own values.
+            let proxied = get(
+                server,
+                route,
+                &[
+                    SESSION,
+                    ("x-forwarded-proto", "https"),
+                    ("x-forwarded-for", "203.0.113.9"),
+                ],
+            )
+            .json();
+            assert_eq!(proxied["headers"]["x-forwarded-proto"], "https");
+            assert_eq!(proxied["headers"]["x-forwarded-for"], "203.0.113.9");
+        }
+    });
+}

@@ -500,7 +500,20 @@ fn the_same_page_renders_on_each_runtime_in_turn() {
         let server = Server::start(app, &[], &[]);
         server.get("/where?a=1").text()
     };
+    // getServerSideProps sees the request's headers as Next gives them: its forwarded ones,
+    // and none of the server's instructions to the runtime.
+    let headers_seen = |html: &str| {
+        let start = html
+            .find(r#"<p id="headers">"#)
+            .expect("the headers paragraph")
+            + 16;
+        let end = start + html[start..].find("</p>").unwrap();
+        html[start..end].to_owned()
+    };
     let node = render(app.path());
+    let headers = headers_seen(&node);
+    assert!(!headers.contains("x-switchyard"), "{headers}");
+    assert!(headers.contains("x-forwarded-proto"), "{headers}");
     assert!(
         node.contains(r#"<p id="runtime">rendered on <!-- -->nodejs</p>"#),
         "{node}"
@@ -518,6 +531,9 @@ fn the_same_page_renders_on_each_runtime_in_turn() {
     )
     .unwrap();
     let edge = render(app.path());
+    let headers = headers_seen(&edge);
+    assert!(!headers.contains("x-switchyard"), "{headers}");
+    assert!(headers.contains("x-forwarded-proto"), "{headers}");
     assert!(
         edge.contains(r#"<p id="runtime">rendered on <!-- -->edge</p>"#),
         "{edge}"

@@ -290,6 +290,9 @@ function logError(...args) {
 }
 
 /** A handler failed: 500 if nothing was sent yet, else cut the response so the client sees it. */
+/** The response header marking a 500 as the worker's report of a thrown error. */
+const FAILED_HEADER = 'x-switchyard-failed'
+
 function failRequest(res, err) {
   if (err instanceof ApiError) {
     sendError(res, err.statusCode, err.message)
@@ -303,6 +306,9 @@ function failRequest(res, err) {
   }
   logError(err)
   if (!res.headersSent) {
+    // Tells the server the code failed (a response the app chose would not carry it), so a
+    // failed middleware can get Next's error page; the server removes it from every response.
+    res.setHeader(FAILED_HEADER, '1')
     sendError(res, 500, 'Internal Server Error')
   } else if (!res.writableEnded) {
     // A half-written response can't turn into an error any more; an aborted one is honest.

@@ -4,6 +4,8 @@ mod body;
 mod body_deadline;
 mod connection_limit;
 mod error;
+mod error_page;
+mod forwarded_headers;
 mod idle_connection;
 mod internal_headers;
 mod log_throttle;

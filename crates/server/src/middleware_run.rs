@@ -5,14 +5,15 @@ use http::request::Parts;
 use http::{HeaderMap, Response, StatusCode, Uri, header};
 use hyper::body::Incoming;
 use switchyard_app::Runtime;
+use switchyard_edge::EdgeError;
 use switchyard_node::{NodeBody, NodeKind, NodeRequest};
 
 use crate::body::Body;
 use crate::middleware::{self, Decision, LoadedMiddleware};
 use crate::options::ServerOptions;
-use crate::service::{self, RouteBody, text};
+use crate::service::{self, RouteBody, RuntimeFailed, text};
 use crate::state::AppState;
-use crate::{proxy_loop, request_url};
+use crate::{error_page, proxy_loop, request_url};
 
 /// Runs the middleware for a request it matched, then does what its response says.
 pub async fn run(
@@ -68,6 +69,9 @@ async fn call(
             let request = service::edge_request(index, head, body, &Vec::new(), options);
             match pool.dispatch(request).await {
                 Ok(response) => Ok(service::edge_response(response)),
+                Err(EdgeError::Failed { .. }) if !options.dev => {
+                    Err(error_page::response(StatusCode::INTERNAL_SERVER_ERROR))
+                }
                 Err(error) => Err(service::edge_failure(error, options.dev)),
             }
         }
@@ -89,8 +93,12 @@ async fn call(
                 head: head.clone(),
                 body: NodeBody::Bytes(body),
             };
-            // A failure comes back as a 500 without `x-middleware-*` headers, which is sent as is.
-            Ok(service::node_response(pool, options, &middleware.page, request).await)
+            let response = service::node_response(pool, options, &middleware.page, request).await;
+            // The middleware threw: Next answers with its error page, whatever the runtime.
+            if response.extensions().get::<RuntimeFailed>().is_some() {
+                return Err(error_page::response(StatusCode::INTERNAL_SERVER_ERROR));
+            }
+            Ok(response)
         }
     }
 }

@@ -197,10 +197,8 @@ pub async fn not_found(state: &AppState, options: &ServerOptions, head: &Parts) 
             ))
             .await
         }
-        None => text(
-            StatusCode::NOT_FOUND,
-            "404: This page could not be found.\n",
-        ),
+        // No page of the app can say it: Next's default page, as `next start` sends it.
+        None => crate::error_page::response(StatusCode::NOT_FOUND),
     }
 }
 

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use crate::body_deadline::BodyDeadline;
 use crate::connection_limit::{ConnectionLimit, ConnectionPermit};
 use crate::error::ServerError;
+use crate::forwarded_headers::ConnectionAddresses;
 use crate::idle_connection::{Activity, Idle, Tracked};
 use crate::log_throttle::{LogThrottle, more};
 use crate::open_file_limit;
@@ -123,7 +124,7 @@ impl Server {
         let (stop, stopping) = watch::channel(false);
         tokio::pin!(shutdown);
         loop {
-            let (stream, _) = tokio::select! {
+            let (stream, peer) = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok(accepted) => accepted,
                     Err(error) => {
@@ -151,7 +152,7 @@ impl Server {
                 stopping: stopping.clone(),
                 _permit: permit,
             };
-            tokio::spawn(connection.serve(stream));
+            tokio::spawn(connection.serve(stream, peer));
         }
         tracing::info!("Shutting down: waiting for in-flight requests.");
         let _ = stop.send(true);
@@ -178,8 +179,12 @@ struct Connection {
 impl Connection {
     /// Serves requests until the client closes, the connection stays idle past the header
     /// timeout, or the server shuts down.
-    async fn serve(mut self, stream: TcpStream) {
+    async fn serve(mut self, stream: TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
+        let addresses = stream
+            .local_addr()
+            .ok()
+            .map(|local| ConnectionAddresses { peer, local });
         let activity = Activity::new();
         let service = {
             let (state, options, activity) =
@@ -189,6 +194,9 @@ impl Connection {
                 request
                     .extensions_mut()
                     .insert(BodyDeadline::after(options.response_timeout));
+                if let Some(addresses) = addresses {
+                    request.extensions_mut().insert(addresses);
+                }
                 let current = state
                     .read()
                     .unwrap_or_else(|poison| poison.into_inner())

@@ -13,6 +13,7 @@ use switchyard_edge::{EdgeBody, EdgeError, EdgeRequest};
 use switchyard_node::{DispatchError, NodeBody, NodeKind, NodePool, NodeRequest};
 
 use crate::body::Body;
+use crate::forwarded_headers::{self, ConnectionAddresses};
 use crate::options::ServerOptions;
 use crate::pages::{self, NEXT_STATIC_PREFIX};
 use crate::state::AppState;
@@ -40,6 +41,8 @@ pub async fn handle(
         tracing::debug!("{error} It was answered with 400.");
         return text(StatusCode::BAD_REQUEST, format!("Bad Request: {error}\n"));
     }
+    let addresses = head.extensions.get::<ConnectionAddresses>().copied();
+    forwarded_headers::add(&mut head.headers, addresses.as_ref());
     if let Some(middleware) = &state.middleware
         && middleware.matches(head.uri.path(), head.uri.query(), &head.headers)
     {
@@ -151,6 +154,9 @@ pub async fn node_response(
             for hop in ["connection", "keep-alive", "transfer-encoding"] {
                 parts.headers.remove(hop);
             }
+            if parts.headers.remove(FAILED_HEADER).is_some() {
+                parts.extensions.insert(RuntimeFailed);
+            }
             let source = page.to_owned();
             return Response::from_parts(parts, Body::Upstream { source, body });
         }
@@ -171,6 +177,14 @@ pub async fn node_response(
     };
     text(status, format!("{error}\n"))
 }
+
+/// The header a Node.js worker puts on the 500 it sends for code that threw (see worker.js).
+const FAILED_HEADER: &str = "x-switchyard-failed";
+
+/// Marks a response (in its extensions) as a runtime's report that the app's code failed,
+/// not an answer the app chose.
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeFailed;
 
 /// Reads a body whole, up to `limit` bytes and until the request's [`BodyDeadline`]; the
 /// error is the response to send instead.
@@ -450,10 +464,7 @@ fn human_limit(bytes: usize) -> String {
 }
 
 fn not_found() -> Response<Body> {
-    text(
-        StatusCode::NOT_FOUND,
-        "404: This page could not be found.\n",
-    )
+    crate::error_page::response(StatusCode::NOT_FOUND)
 }
 
 /// A plain-text response.

@@ -62,7 +62,8 @@ function requestSummary(request, url) {
   return {
     url: url.pathname + url.search,
     method: request.method,
-    headers: Object.fromEntries(request.headers),
+    // The server's instructions to this runtime are not the client's headers.
+    headers: Object.fromEntries([...request.headers].filter(([name]) => !name.startsWith('x-switchyard-'))),
   };
 }
 
