@@ -97,6 +97,10 @@ pub fn canonical_target(uri: &Uri) -> Result<PathAndQuery, RequestUrlError> {
         // `*` (OPTIONS) and other forms name no resource of the app.
         return Err(bad());
     }
+    if is_plain(written) {
+        // Most targets: nothing the parser would change, nothing to decode.
+        return written.parse().map_err(|_| bad());
+    }
     let parsed = whatwg(written).ok_or_else(bad)?;
     let decoded = switchyard_app::decode_unreserved(parsed.path());
     // Decoding cannot make a dot segment (the parser already took `%2e` for a dot), but the
@@ -110,6 +114,23 @@ pub fn canonical_target(uri: &Uri) -> Result<PathAndQuery, RequestUrlError> {
         None => path,
     };
     target.parse().map_err(|_| bad())
+}
+
+/// Whether the WHATWG parser leaves `target` as it is and it has no escape to decode: only
+/// letters, digits and `-._~!$&'()*+,;=:@/?`, no `.` or `..` segment, and no `//` right
+/// after the start (the parser keeps it, but checking is cheaper than knowing).
+fn is_plain(target: &str) -> bool {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let plain_byte =
+        |byte: u8| byte.is_ascii_alphanumeric() || b"-._~!$&()*+,;=:@/".contains(&byte);
+    path.bytes().all(plain_byte)
+        && query
+            .bytes()
+            .all(|byte| plain_byte(byte) || byte == b'?' || byte == b'%')
+        && !path.starts_with("//")
+        && !path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
 }
 
 /// Parses the target as scripts will: pasted after an origin (so `//x` stays a path).
@@ -263,6 +284,32 @@ mod tests {
             assert_eq!(seen.path(), uri.path(), "{raw}");
             assert_eq!(seen.query(), uri.query(), "{raw}");
             assert_eq!(seen.fragment(), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn plain_targets_are_what_the_parser_would_make_of_them() {
+        for target in [
+            "/",
+            "/api/edge-hello",
+            "/a/b.c/d-e_f~g",
+            "/x?a=1&b=two&c=%20",
+            "/a!$&()*+,;=:@b",
+            "/.well-known/x",
+            "/a/.b/..c",
+        ] {
+            assert!(is_plain(target), "{target}");
+            let parsed = whatwg(target).unwrap();
+            let again = match parsed.query() {
+                Some(query) => format!("{}?{query}", parsed.path()),
+                None => parsed.path().to_owned(),
+            };
+            assert_eq!(again, target);
+        }
+        for target in [
+            "/a/../b", "/a/./b", "/%41", "//x", "/a b", "/a'b", "/x?a'b", "/é",
+        ] {
+            assert!(!is_plain(target), "{target}");
         }
     }
 
