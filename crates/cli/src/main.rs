@@ -1,6 +1,7 @@
 //! `switchyard`: serve Next.js pages-router apps with Edge and Node.js runtimes.
 
 mod commands;
+mod env_files;
 mod logging;
 
 use std::path::PathBuf;
@@ -56,6 +57,19 @@ enum Command {
 fn main() -> ExitCode {
     logging::init();
     let cli = Cli::parse();
+    // `.env` files first, while the process has one thread: everything after reads them.
+    let app_dir = match &cli.command {
+        Command::Build { dir } | Command::Routes { dir } => Some((dir, false)),
+        Command::Start { dir, .. } => Some((dir, false)),
+        Command::Dev { dir, .. } => Some((dir, true)),
+        Command::Run { .. } => None,
+    };
+    if let Some((dir, dev)) = app_dir
+        && let Err(error) = env_files::apply(dir, dev)
+    {
+        eprintln!("Error: {error:#}");
+        return ExitCode::FAILURE;
+    }
     let outcome = match cli.command {
         Command::Build { dir } => commands::build::run(&dir),
         Command::Start { dir, serve } => commands::start::run(&dir, &serve),
