@@ -6,6 +6,8 @@
 
 mod const_value;
 mod diagnostic;
+mod env_files;
+mod env_inline;
 mod error;
 mod middleware;
 mod middleware_config;
@@ -31,6 +33,8 @@ mod static_config;
 mod test_app;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use env_files::{EnvFileError, EnvMode, LoadedEnv, MalformedLine, is_env_file, load_env_files};
+pub use env_inline::inlined_env;
 pub use error::{ConfigError, ConfigErrorKind, LoadError, RouteError};
 pub use middleware::{
     LocaleDomain, MatchRouting, Middleware, MiddlewareKind, MiddlewareMatcher, RouteHas,

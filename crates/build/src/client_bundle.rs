@@ -19,7 +19,7 @@ use crate::client_plugin::ClientPlugin;
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
 use crate::location::display_path;
-use crate::route_bundle::{Bundled, run_bundler};
+use crate::route_bundle::{Bundled, run_bundler, transform_options, tsconfig};
 use crate::virtual_modules::{VirtualModules, js_string};
 
 /// Where the browser's files go under the output directory, and the URL prefix they get.
@@ -71,7 +71,7 @@ fn chunk_name(page: &str) -> String {
     }
 }
 
-fn options(root: &Path, pages: &[ClientPage]) -> BundlerOptions {
+fn options(root: &Path, pages: &[ClientPage], env: &[(String, String)]) -> BundlerOptions {
     let mut define = FxIndexMap::default();
     define.insert(
         "process.env.NODE_ENV".to_string(),
@@ -79,6 +79,8 @@ fn options(root: &Path, pages: &[ClientPage]) -> BundlerOptions {
     );
     // Next.js leaves NEXT_RUNTIME empty in the browser.
     define.insert("process.env.NEXT_RUNTIME".to_string(), "\"\"".to_string());
+    // `NEXT_PUBLIC_*` and next.config's `env`, fixed at build time as in Next.js.
+    define.extend(env.iter().cloned());
     let mut input = vec![InputItem {
         name: Some("main".to_string()),
         import: MAIN_ID.to_string(),
@@ -99,6 +101,8 @@ fn options(root: &Path, pages: &[ClientPage]) -> BundlerOptions {
         minify: Some(RawMinifyOptions::Bool(true)),
         define: Some(define),
         module_types: Some([(".js".to_string(), ModuleType::Jsx)].into_iter().collect()),
+        transform: Some(transform_options()),
+        tsconfig: Some(tsconfig(root)),
         resolve: Some(ResolveOptions {
             condition_names: Some(vec!["browser".to_string(), "module".to_string()]),
             main_fields: Some(["browser", "module", "main"].map(str::to_string).to_vec()),
@@ -112,6 +116,7 @@ fn options(root: &Path, pages: &[ClientPage]) -> BundlerOptions {
 pub(crate) async fn bundle_client(
     root: &Path,
     pages: &[ClientPage],
+    env: &[(String, String)],
 ) -> Result<ClientOutput, BuildError> {
     let mut entries = vec![(
         MAIN_ID.to_string(),
@@ -129,7 +134,7 @@ pub(crate) async fn bundle_client(
         assets,
         mut diagnostics,
     } = run_bundler(
-        options(root, pages),
+        options(root, pages, env),
         plugin.clone(),
         &imports,
         root,

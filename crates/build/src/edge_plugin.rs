@@ -73,7 +73,7 @@ impl Plugin for EdgePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
-        let importer = match self.virtual_modules.begin_resolve(args) {
+        let importer = match self.virtual_modules.begin_resolve(args, &self.imports) {
             ResolveStart::Done(answer) => return Ok(answer),
             ResolveStart::Continue(importer) => importer,
         };

@@ -2,7 +2,7 @@
 //! imports resolved to nothing. The plugins of both targets fill it in; it turns into the
 //! `Module not found` errors, at the import's line, once bundling is done.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -12,6 +12,7 @@ use switchyard_app::{Diagnostic, Severity};
 use crate::import_sites::ImportSite;
 use crate::location::display_path;
 use crate::rolldown_diagnostics::module_not_found;
+use crate::virtual_modules::no_builtin_message;
 
 /// The imports seen during one bundling.
 #[derive(Debug, Default)]
@@ -19,8 +20,17 @@ pub(crate) struct ImportReport {
     /// The imports of each module (by module id), found while parsing; resolution only
     /// knows importer and specifier, these give the lines.
     import_sites: HashMap<String, Vec<ImportSite>>,
-    /// `(importer, specifier)` pairs that resolved to nothing.
-    unresolved: BTreeSet<(String, String)>,
+    /// `(importer, specifier)` pairs that resolved to nothing, and why.
+    unresolved: BTreeMap<(String, String), Missing>,
+}
+
+/// Why an import resolved to nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    /// No file or package answers it.
+    NotFound,
+    /// A `next` module Switchyard has no built-in for.
+    NoBuiltin,
 }
 
 impl ImportReport {
@@ -33,8 +43,18 @@ impl ImportReport {
 
     /// Records that `specifier` resolved to nothing in `importer`.
     pub(crate) fn add_unresolved(&mut self, importer: &str, specifier: &str) {
-        self.unresolved
-            .insert((importer.to_string(), specifier.to_string()));
+        self.unresolved.insert(
+            (importer.to_string(), specifier.to_string()),
+            Missing::NotFound,
+        );
+    }
+
+    /// Records that `importer` imports `specifier`, a `next` module with no built-in.
+    pub(crate) fn add_no_builtin(&mut self, importer: &str, specifier: &str) {
+        self.unresolved.insert(
+            (importer.to_string(), specifier.to_string()),
+            Missing::NoBuiltin,
+        );
     }
 
     /// Where `importer` imports `specifier`.
@@ -53,15 +73,15 @@ impl ImportReport {
     /// Each import that resolved to nothing, outside `try` blocks (where a missing optional
     /// dependency is expected and caught): the importing module id and the import, or `None`
     /// when the import was not found in the parsed source.
-    fn unresolved_imports(&self) -> Vec<(&str, &str, Option<&ImportSite>)> {
+    fn unresolved_imports(&self) -> Vec<(&str, &str, Missing, Option<&ImportSite>)> {
         let mut found = Vec::new();
-        for (importer, specifier) in &self.unresolved {
+        for ((importer, specifier), missing) in &self.unresolved {
             let sites: Vec<&ImportSite> = self.sites(importer, specifier).collect();
             if sites.is_empty() {
-                found.push((importer.as_str(), specifier.as_str(), None));
+                found.push((importer.as_str(), specifier.as_str(), *missing, None));
             }
             for site in sites.into_iter().filter(|site| !site.in_try) {
-                found.push((importer.as_str(), specifier.as_str(), Some(site)));
+                found.push((importer.as_str(), specifier.as_str(), *missing, Some(site)));
             }
         }
         found
@@ -71,12 +91,15 @@ impl ImportReport {
     pub(crate) fn unresolved_errors(&self, root: &Path) -> Vec<Diagnostic> {
         self.unresolved_imports()
             .into_iter()
-            .map(|(importer, specifier, site)| Diagnostic {
+            .map(|(importer, specifier, missing, site)| Diagnostic {
                 severity: Severity::Error,
                 file: display_path(root, Path::new(importer)),
                 line: site.map(|site| site.line),
                 column: site.map(|site| site.column),
-                message: module_not_found(specifier),
+                message: match missing {
+                    Missing::NotFound => module_not_found(specifier),
+                    Missing::NoBuiltin => no_builtin_message(specifier),
+                },
             })
             .collect()
     }
@@ -90,7 +113,7 @@ impl ImportReport {
                 .zip(diagnostic.exporter())
                 .is_some_and(|(importer, specifier)| {
                     self.unresolved
-                        .contains(&(importer.to_string(), specifier.to_string()))
+                        .contains_key(&(importer.to_string(), specifier.to_string()))
                 })
     }
 }

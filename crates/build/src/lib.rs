@@ -16,7 +16,10 @@
 //!
 //! `next/server` (and the internal `next/adapter`) are Switchyard's own, from `js/next/`,
 //! bundled into every bundle that imports them, on both runtimes: apps need not install
-//! `next`, and an installed `next` is not used for them.
+//! `next`, and an installed `next` is not used for them. The same holds for every `next/*`
+//! module and the `next/dist/...` files packages import: on Node.js, a package that depends
+//! on `next` is bundled rather than left to `require`, and a `next` module with no built-in
+//! fails the build.
 
 mod build_id;
 #[cfg(test)]

@@ -405,3 +405,77 @@ fn the_manifest_and_route_table_list_node_bundles_with_sizes() {
     app.build(&routes[1..]).unwrap();
     assert!(!app.root().join(".switchyard/node/api").exists());
 }
+
+/// A stand-in `react/jsx-runtime` whose `jsx` names the element, so a bundle's output shows
+/// that JSX was compiled with the automatic runtime.
+const FAKE_JSX_RUNTIME: [(&str, &str); 2] = [
+    (
+        "node_modules/react/package.json",
+        r#"{ "name": "react", "version": "19.0.0" }"#,
+    ),
+    (
+        "node_modules/react/jsx-runtime.js",
+        "exports.jsx = (type, props) => `<${type}>${props.children}`;\n",
+    ),
+];
+
+#[test]
+fn jsx_compiles_with_the_automatic_runtime_whatever_tsconfig_says() {
+    // `"jsx": "preserve"` in the extended file, `paths` and `baseUrl` beside it: the
+    // preserve is ignored, the paths are honoured.
+    let mut files = vec![
+        (
+            "tsconfig.base.json",
+            r#"{ "compilerOptions": { "jsx": "preserve", "jsxFactory": "h" } }"#,
+        ),
+        (
+            "tsconfig.json",
+            r#"{ "extends": "./tsconfig.base.json", "compilerOptions": { "baseUrl": ".", "paths": { "@/components/*": ["./components/*"] } } }"#,
+        ),
+        (
+            "components/Hello.tsx",
+            "export const Hello = (): JSX.Element => <b>{'hello'}</b>;\n",
+        ),
+        (
+            "pages/api/jsx.js",
+            "import { Hello } from '@/components/Hello';\n\
+             export default function handler() { return Hello(); }\n",
+        ),
+    ];
+    files.extend(FAKE_JSX_RUNTIME);
+    let app = TestApp::new(&files);
+    let output = app.build(&[node("pages/api/jsx.js")]).unwrap();
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    let bundle = app.bundle(&output, "/api/jsx");
+    assert!(!bundle.contains("<b>"), "{bundle}");
+    let Some(printed) = run_node(&app, &output, "/api/jsx", "console.log(route.default());") else {
+        return;
+    };
+    assert_eq!(printed, "<b>hello");
+}
+
+#[test]
+fn jsconfig_paths_resolve_when_there_is_no_tsconfig() {
+    let mut files = vec![
+        (
+            "jsconfig.json",
+            r#"{ "compilerOptions": { "jsx": "preserve", "baseUrl": ".", "paths": { "@/components/*": ["./components/*"] } } }"#,
+        ),
+        (
+            "components/Hello.js",
+            "export const Hello = () => <i>{'hi'}</i>;\n",
+        ),
+        (
+            "pages/api/jsx.js",
+            "import { Hello } from '@/components/Hello';\n\
+             export default function handler() { return Hello(); }\n",
+        ),
+    ];
+    files.extend(FAKE_JSX_RUNTIME);
+    let app = TestApp::new(&files);
+    let output = app.build(&[node("pages/api/jsx.js")]).unwrap();
+    let Some(printed) = run_node(&app, &output, "/api/jsx", "console.log(route.default());") else {
+        return;
+    };
+    assert_eq!(printed, "<i>hi");
+}

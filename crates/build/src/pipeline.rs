@@ -292,7 +292,12 @@ pub(crate) fn build_app(
     let client = if pages.is_empty() {
         ClientOutput::default()
     } else {
-        block_on(bundle_client(&root, &client_pages(&root, &pages, &special)))?
+        let env = switchyard_app::inlined_env(std::env::vars_os().filter_map(utf8_var), config);
+        block_on(bundle_client(
+            &root,
+            &client_pages(&root, &pages, &special),
+            &env,
+        ))?
     };
     let build_info: Arc<str> = Arc::from(build_info(&client));
 
@@ -506,6 +511,11 @@ where
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// A variable of the process environment, unless its name or value is not UTF-8.
+fn utf8_var((name, value): (std::ffi::OsString, std::ffi::OsString)) -> Option<(String, String)> {
+    Some((name.into_string().ok()?, value.into_string().ok()?))
 }
 
 #[cfg(test)]

@@ -26,6 +26,10 @@ pub(crate) fn convert(
         // rolldown warns about direct `eval` in every module it parses; the Edge check reports
         // only what survives tree-shaking, with Next.js's message.
         EventKind::Eval => return None,
+        // The only option Switchyard sets that a tsconfig can also set is the JSX runtime,
+        // which Switchyard overrides on purpose (a `"jsx": "preserve"` is normal in Next.js
+        // apps): not worth a warning.
+        EventKind::ConfigurationFieldConflict => return None,
         EventKind::UnresolvedEntry => (Severity::Error, module_not_found(&entry.to_string_lossy())),
         // rolldown treats an unresolvable bare import as external, with a warning; a package
         // that is not installed is an error on either runtime, as in Next.js.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rolldown::{
     BundleOutput, Bundler, BundlerOptions, CodeSplittingMode, InputItem, ModuleType, OutputExports,
 };
-use rolldown_common::{Output, OutputChunk};
+use rolldown_common::{BundlerTransformOptions, Either, JsxOptions, Output, OutputChunk, TsConfig};
 use rolldown_error::BuildDiagnostic;
 use rolldown_plugin::Plugin;
 use rolldown_utils::indexmap::FxIndexMap;
@@ -64,8 +64,39 @@ pub(crate) fn base_options(root: &Path, entry: &BundleEntry, next_runtime: &str)
         code_splitting: Some(CodeSplittingMode::Bool(false)),
         define: Some(define),
         module_types: Some(module_types),
+        transform: Some(transform_options()),
+        tsconfig: Some(tsconfig(root)),
         ..BundlerOptions::default()
     }
+}
+
+/// How every target compiles JSX: React's automatic runtime, as Next.js always does.
+///
+/// Set explicitly because rolldown otherwise follows `compilerOptions.jsx` of the nearest
+/// tsconfig, and `"preserve"` (what `create-next-app` wrote for years, since Next.js compiles
+/// JSX itself) would leave JSX in the bundles. `jsxImportSource` still comes from the
+/// tsconfig when set (`import_source` is left unset here), as Next.js honours it;
+/// `jsxFactory` is ignored by the automatic runtime.
+pub(crate) fn transform_options() -> BundlerTransformOptions {
+    BundlerTransformOptions {
+        jsx: Some(Either::Right(JsxOptions {
+            runtime: Some("automatic".to_string()),
+            ..JsxOptions::default()
+        })),
+        ..BundlerTransformOptions::default()
+    }
+}
+
+/// Where the bundler reads `paths`, `baseUrl` (and what they `extends`) for the app at
+/// `root`: the root's `tsconfig.json`, or its `jsconfig.json`, as Next.js reads them, for
+/// every module. Named explicitly: the resolver never looks for a `jsconfig.json`, and
+/// its own per-file discovery missed `paths` such as `@/components/*`.
+pub(crate) fn tsconfig(root: &Path) -> TsConfig {
+    ["tsconfig.json", "jsconfig.json"]
+        .into_iter()
+        .map(|name| root.join(name))
+        .find(|file| file.is_file())
+        .map_or(TsConfig::Auto(true), TsConfig::Manual)
 }
 
 /// What rolldown made of one entry, before a target's own checks.

@@ -12,6 +12,7 @@ use rolldown_common::ImportKind;
 use rolldown_plugin::{HookLoadOutput, HookResolveIdArgs, HookResolveIdOutput};
 
 use crate::css;
+use crate::import_report::SharedImportReport;
 
 /// A module Switchyard ships: the specifier apps import, its id in the bundler, its source.
 struct Builtin {
@@ -62,10 +63,93 @@ const BUILD_INFO_ID: &str = "\0switchyard:next/internal/build-info";
 /// as long as the id, so sizes do not change when it is put in.
 pub(crate) const BUILD_ID_PLACEHOLDER: &str = "@@SY-BUILD-ID@@!";
 
-/// The built-in module `specifier` names (`next/link`, `next/link.js`), if any.
+/// The files inside the `next` package that packages import directly, and the built-in
+/// module each one's exports come from.
+const NEXT_DIST_FILES: &[(&str, &str)] = &[
+    ("next/dist/client/link", "next/link"),
+    ("next/dist/shared/lib/head", "next/head"),
+    ("next/dist/client/router", "next/router"),
+    ("next/dist/shared/lib/dynamic", "next/dynamic"),
+    ("next/dist/pages/_document", "next/document"),
+    ("next/dist/pages/_app", "next/app"),
+    ("next/dist/pages/_error", "next/error"),
+    (
+        "next/dist/server/web/spec-extension/response",
+        "next/server",
+    ),
+    ("next/dist/server/web/spec-extension/request", "next/server"),
+    (
+        "next/dist/server/web/spec-extension/user-agent",
+        "next/server",
+    ),
+    ("next/dist/server/web/exports/next-response", "next/server"),
+    ("next/dist/server/web/exports/next-request", "next/server"),
+];
+
+/// The modules whose `require` gives the default export itself, with the named exports on
+/// it, as the `next` package's CommonJS files for them do: a package's
+/// `const Link = require('next/link')` renders `<Link>`.
+const DEFAULT_IS_MODULE: [&str; 4] = ["next/link", "next/head", "next/router", "next/dynamic"];
+
+/// Ids of the CommonJS faces of [`DEFAULT_IS_MODULE`]: this prefix and the module's name.
+const COMMONJS_FACE_PREFIX: &str = "\0switchyard:commonjs:";
+
+/// The CommonJS face of `module`: what `require(module)` gives in the `next` package.
+fn commonjs_face(module: &str) -> String {
+    let module = js_string(module);
+    format!(
+        "const namespace = require({module});\n\
+         const value = namespace.default;\n\
+         if ((typeof value === 'function' || (typeof value === 'object' && value !== null)) \
+         && typeof value.__esModule === 'undefined') {{\n  \
+           Object.defineProperty(value, '__esModule', {{ value: true }});\n  \
+           // Only what the value lacks: the router's own fields are getters.\n  \
+           for (const key of Object.keys(namespace)) if (!(key in value)) value[key] = namespace[key];\n  \
+           module.exports = value;\n\
+         }} else {{\n  \
+           module.exports = namespace;\n\
+         }}\n"
+    )
+}
+
+/// The `next` modules apps and packages may import, for messages.
+const PUBLIC_MODULES: &str = "next/server, next/document, next/head, next/link, next/router, \
+                              next/app, next/error and next/dynamic";
+
+/// The built-in module `specifier` names (`next/link`, `next/link.js`,
+/// `next/dist/client/link`), if any.
 fn builtin(specifier: &str) -> Option<&'static Builtin> {
     let name = specifier.strip_suffix(".js").unwrap_or(specifier);
+    let name = NEXT_DIST_FILES
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map_or(name, |(_, module)| module);
     BUILTINS.iter().find(|builtin| builtin.specifier == name)
+}
+
+/// Whether `specifier` names the `next` package or a module in it. Its `package.json` is
+/// left out: packages read it for the version, which an installed `next` may answer.
+pub(crate) fn is_next_specifier(specifier: &str) -> bool {
+    specifier == "next" || (specifier.starts_with("next/") && specifier != "next/package.json")
+}
+
+/// Why `specifier`, a `next` module Switchyard has no built-in for, cannot be imported.
+pub(crate) fn no_builtin_message(specifier: &str) -> String {
+    if specifier.starts_with("next/dist/") {
+        format!(
+            "'{specifier}' is a file inside the `next` package, which Switchyard never loads \
+             (its built-in `next` modules stand in for it), and no built-in module stands for \
+             this file. Import one of {PUBLIC_MODULES} instead, or a version of the package \
+             that does."
+        )
+    } else {
+        format!(
+            "Switchyard has no built-in '{specifier}' module yet, and it never loads the `next` \
+             package in its place (the renderer provides only its own modules' context). The \
+             built-in modules are {PUBLIC_MODULES}: remove this import or replace it with one \
+             of them."
+        )
+    }
 }
 
 fn is_builtin_id(id: &str) -> bool {
@@ -310,7 +394,27 @@ impl VirtualModules {
     /// The steps every target's `resolve_id` hook begins with: a virtual module answers at
     /// once; entries, ids other plugins made (`\0…`) and other import kinds go to rolldown.
     /// `Continue` carries the importer of an import the target resolves by its own rules.
-    pub(crate) fn begin_resolve<'a>(&self, args: &HookResolveIdArgs<'a>) -> ResolveStart<'a> {
+    ///
+    /// Every other `next` module, from the app or a package, is an error recorded in
+    /// `imports`: the `next` package itself is never used, as its modules would read context
+    /// Switchyard's renderer does not provide, and the browser would get other modules than
+    /// the server.
+    pub(crate) fn begin_resolve<'a>(
+        &self,
+        args: &HookResolveIdArgs<'a>,
+        imports: &SharedImportReport,
+    ) -> ResolveStart<'a> {
+        let from_face = args
+            .importer
+            .is_some_and(|importer| importer.starts_with(COMMONJS_FACE_PREFIX));
+        if args.kind == ImportKind::Require
+            && !from_face
+            && let Some(builtin) = builtin(args.specifier)
+            && DEFAULT_IS_MODULE.contains(&builtin.specifier)
+        {
+            let id = format!("{COMMONJS_FACE_PREFIX}{}", builtin.specifier);
+            return ResolveStart::Done(Some(HookResolveIdOutput::from_id(id)));
+        }
         if let Some(id) = self.resolve(args.specifier, args.importer) {
             return ResolveStart::Done(Some(HookResolveIdOutput::from_id(id)));
         }
@@ -318,6 +422,19 @@ impl VirtualModules {
             // Entries are the route files the project model found; rolldown reports a missing one.
             return ResolveStart::Done(None);
         };
+        // A public module with no built-in yet (`next/image`) still comes from an installed
+        // `next`, as it did before there were built-ins, so that apps using one keep
+        // building; files inside the package never do.
+        let installed_fallback = !args.specifier.starts_with("next/dist/")
+            && self.root.join("node_modules/next/package.json").is_file();
+        if is_next_specifier(args.specifier) && !installed_fallback {
+            imports.lock().add_no_builtin(importer, args.specifier);
+            // External, so nothing is loaded for it (the build fails with the error above).
+            return ResolveStart::Done(Some(HookResolveIdOutput {
+                external: Some(rolldown_common::ResolvedExternal::Bool(true)),
+                ..HookResolveIdOutput::from_id(args.specifier)
+            }));
+        }
         if args.specifier.starts_with('\0')
             || !matches!(
                 args.kind,
@@ -349,6 +466,9 @@ impl VirtualModules {
         }
         if let Some((_, source)) = self.entries.iter().find(|(entry, _)| entry == id) {
             return Some(source.clone());
+        }
+        if let Some(module) = id.strip_prefix(COMMONJS_FACE_PREFIX) {
+            return Some(Arc::from(commonjs_face(module)));
         }
         BUILTINS
             .iter()
@@ -392,6 +512,24 @@ mod tests {
             modules.resolve("next/link.js", Some("/app/x.js")),
             builtin("next/link").map(|b| b.id)
         );
+        assert_eq!(
+            modules.resolve(
+                "next/dist/client/link.js",
+                Some("/app/node_modules/ui/index.js")
+            ),
+            builtin("next/link").map(|b| b.id)
+        );
+        assert_eq!(
+            modules.resolve(
+                "next/dist/server/web/spec-extension/response",
+                Some("/app/x.js")
+            ),
+            Some(server)
+        );
+        assert_eq!(modules.resolve("next/image", Some("/app/x.js")), None);
+        assert!(is_next_specifier("next/image") && is_next_specifier("next"));
+        assert!(!is_next_specifier("next/package.json") && !is_next_specifier("nextra"));
+        assert!(no_builtin_message("next/dist/x").contains("file inside the `next` package"));
         assert_eq!(modules.resolve("./server.js", Some(adapter)), Some(server));
         assert_eq!(modules.resolve("./server.js", Some("/app/x.js")), None);
         assert_eq!(
