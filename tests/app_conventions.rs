@@ -13,12 +13,7 @@ use support::Server;
 /// Gives the app at `app` a `node_modules` of its own (packages are written into it) with
 /// React linked from the pages-app fixture (installed by scripts/fixtures.sh).
 fn node_modules_with_react(app: &Path) {
-    let installed = support::repo_root().join("tests/fixtures/pages-app/node_modules");
-    assert!(
-        installed.join("react").is_dir(),
-        "{} is missing; run scripts/fixtures.sh",
-        installed.display()
-    );
+    let installed = support::installed_react();
     let modules = app.join("node_modules");
     fs::create_dir_all(&modules).unwrap();
     for package in ["react", "react-dom", "scheduler"] {

@@ -13,17 +13,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::{Server, all_output, http};
 
-/// The page needs React; the pages-app fixture has it (scripts/fixtures.sh).
-fn link_react(app: &Path) {
-    let modules = support::repo_root().join("tests/fixtures/pages-app/node_modules");
-    assert!(
-        modules.join("react").is_dir(),
-        "{} is missing; run scripts/fixtures.sh",
-        modules.display()
-    );
-    std::os::unix::fs::symlink(modules, app.join("node_modules")).unwrap();
-}
-
 fn build(app: &Path, env: &[(&str, &str)]) -> Output {
     let output = support::switchyard()
         .arg("build")
@@ -69,7 +58,7 @@ fn values(server: &Server, path: &str) -> (Value, http::Response) {
 #[test]
 fn production_precedence_on_both_runtimes_in_middleware_and_the_browser() {
     let app = support::fixture("env-app");
-    link_react(app.path());
+    support::link_react(app.path());
     let process = [("P_PROCESS", "process")];
     let output = build(app.path(), &process);
     assert!(
@@ -125,7 +114,7 @@ fn production_precedence_on_both_runtimes_in_middleware_and_the_browser() {
 #[test]
 fn test_mode_ignores_env_local() {
     let app = support::fixture("env-app");
-    link_react(app.path());
+    support::link_react(app.path());
     let env = [("NODE_ENV", "test")];
     let output = build(app.path(), &env);
     assert!(
@@ -149,7 +138,7 @@ fn test_mode_ignores_env_local() {
 #[test]
 fn without_env_files_nothing_is_added() {
     let app = support::fixture("env-app");
-    link_react(app.path());
+    support::link_react(app.path());
     for entry in std::fs::read_dir(app.path()).unwrap() {
         let path = entry.unwrap().path();
         if path
@@ -237,7 +226,7 @@ fn poll(port: u16, path: &str, limit: Duration, check: impl Fn(&Value) -> bool) 
 #[test]
 fn dev_reads_development_files_and_reloads_changed_ones() {
     let app = support::fixture("env-app");
-    link_react(app.path());
+    support::link_react(app.path());
     let server = dev(app.path());
     for path in ["/api/edge", "/api/node"] {
         let body = poll(server.port, path, Duration::from_secs(30), |_| true);

@@ -17,7 +17,7 @@ use support::{Server, http};
 /// One worker, so that "the same worker still answers" is a pid comparison.
 static SERVER: LazyLock<Server> = LazyLock::new(|| {
     let app = support::fixture("node-hardening-app");
-    link_react(app.path());
+    support::link_react(app.path());
     let output = support::build(app.path());
     assert!(output.status.success(), "{}", support::all_output(&output));
     let mut server = Server::start(
@@ -28,17 +28,6 @@ static SERVER: LazyLock<Server> = LazyLock::new(|| {
     server.app = Some(app);
     server
 });
-
-/// The page needs React; the pages-app fixture has it installed (scripts/fixtures.sh).
-fn link_react(app: &Path) {
-    let modules = support::repo_root().join("tests/fixtures/pages-app/node_modules");
-    assert!(
-        modules.join("react").is_dir(),
-        "{} is missing; run scripts/fixtures.sh",
-        modules.display()
-    );
-    std::os::unix::fs::symlink(modules, app.join("node_modules")).unwrap();
-}
 
 /// Values that would each mean something to some header.
 const VALUES: &[&str] = &[

@@ -85,6 +85,22 @@ pub fn install_fixture_package(app: &Path) {
     .unwrap();
 }
 
+/// The pages-app fixture's `node_modules`, with React (installed by scripts/fixtures.sh).
+pub fn installed_react() -> PathBuf {
+    let modules = repo_root().join("tests/fixtures/pages-app/node_modules");
+    assert!(
+        modules.join("react").is_dir(),
+        "{} is missing; run scripts/fixtures.sh",
+        modules.display()
+    );
+    modules
+}
+
+/// Links the pages-app fixture's `node_modules` (React) into the app at `app`.
+pub fn link_react(app: &Path) {
+    std::os::unix::fs::symlink(installed_react(), app.join("node_modules")).unwrap();
+}
+
 /// Runs `switchyard build DIR`.
 pub fn build(dir: &Path) -> Output {
     switchyard()
