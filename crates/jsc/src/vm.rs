@@ -184,8 +184,8 @@ impl Vm {
 /// A look itself is cheap: it reads the process's resident size (a few microseconds), and
 /// only when the process grew by [`MEASURE_AFTER_GROWTH`] the engine's heap statistics, which
 /// walk the heap (about 20 ms for 200,000 objects). The watchdog firing is not: the engine
-/// stops the thread and gives up the optimized code on its stack each time, and at a 20 ms
-/// interval that halved Edge SSR throughput (measured: 594 against 957–1,079 req/s at 200 ms
+/// stops the thread through its traps each time (apparently giving up optimized code on its
+/// stack), and at a 20 ms interval that halved Edge SSR throughput (measured: 594 against 957–1,079 req/s at 200 ms
 /// and above). Requests are looked at as they end, whatever this interval; it bounds only a
 /// single long call, which can keep what it allocates in this much CPU time before it is
 /// stopped (single huge allocations are refused up front, see the Edge runtime's
