@@ -16,6 +16,6 @@ mod version;
 mod worker;
 
 pub use error::{DispatchError, StartError};
-pub use pool::{NodeBody, NodeKind, NodeOptions, NodePool, NodeRequest};
+pub use pool::{INTERNAL_PREFIX, NodeBody, NodeKind, NodeOptions, NodePool, NodeRequest};
 pub use prerender::{PrerenderError, PrerenderJob, Prerendered, PrerenderedPath, prerender};
 pub use version::MINIMUM_MAJOR;

@@ -278,7 +278,7 @@ fn to_worker(request: NodeRequest, client_gone: &Arc<AtomicBool>) -> Request<Wor
 }
 
 /// The prefix of the headers that tell the worker what to run.
-const INTERNAL_PREFIX: &str = "x-switchyard-";
+pub const INTERNAL_PREFIX: &str = "x-switchyard-";
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
 pub(crate) const HOP_BY_HOP: &[&str] = &[

@@ -5,7 +5,8 @@
 //! 404 or 500 looks the same whichever path produced it; it needs no React, which an app of
 //! API routes alone may not have installed.
 
-use http::{HeaderValue, Response, StatusCode, header};
+use bytes::Bytes;
+use http::{Response, StatusCode};
 
 use crate::body::Body;
 
@@ -42,17 +43,13 @@ pub fn html(status: StatusCode) -> String {
 
 /// The error page as a response with `status`.
 pub fn response(status: StatusCode) -> Response<Body> {
-    let mut response = Response::new(Body::full(html(status)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
+    crate::pages::html_response(status, &Bytes::from(html(status)))
 }
 
 #[cfg(test)]
 mod tests {
+    use http::header;
+
     use super::*;
 
     #[test]

@@ -259,7 +259,8 @@ fn copy_head(head: &Parts, uri: &str) -> Parts {
     request.into_parts().0
 }
 
-fn html_response(status: StatusCode, html: &Bytes) -> Response<Body> {
+/// An HTML document as a response with `status`.
+pub(crate) fn html_response(status: StatusCode, html: &Bytes) -> Response<Body> {
     let mut response = Response::new(Body::full(html.clone()));
     *response.status_mut() = status;
     response

@@ -163,18 +163,17 @@ pub async fn node_response(
         Ok(Err(error)) => error,
         Err(_) => DispatchError::Timeout { seconds },
     };
-    if let DispatchError::ClientGone = error {
-        // Nobody is left to read the answer, and nothing on the server went wrong.
-        tracing::debug!("{page}: {error}");
-        return text(StatusCode::BAD_REQUEST, "Bad Request\n");
-    }
-    tracing::error!("{page}: {error}");
     let status = match error {
-        DispatchError::ClientGone => StatusCode::BAD_REQUEST,
+        DispatchError::ClientGone => {
+            // Nobody is left to read the answer, and nothing on the server went wrong.
+            tracing::debug!("{page}: {error}");
+            return text(StatusCode::BAD_REQUEST, "Bad Request\n");
+        }
         DispatchError::WorkerLost => StatusCode::BAD_GATEWAY,
         DispatchError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         DispatchError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
     };
+    tracing::error!("{page}: {error}");
     text(status, format!("{error}\n"))
 }
 
