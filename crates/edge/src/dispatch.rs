@@ -90,14 +90,12 @@ pub async fn handle(
 fn memory_exceeded(state: &Rc<WorkerState>, route: usize, context: &RouteContext) -> EdgeError {
     let page = state.routes[route].page.clone();
     let limit = state.options.memory_limit.unwrap_or(0) >> 20;
-    let detail = format!(
-        "The Edge context used more than {limit} MB of memory (--edge-memory-limit); its script \
+    let what = format!(
+        "Edge context used more than {limit} MB of memory (--edge-memory-limit); its script \
          was stopped and the context discarded."
     );
-    tracing::error!(
-        "{page}: the Edge context used more than {limit} MB of memory (--edge-memory-limit); \
-         its script was stopped and the context discarded."
-    );
+    tracing::error!("{page}: the {what}");
+    let detail = format!("The {what}");
     state.retire(route, context);
     tokio::task::spawn_local(state.clone().recover_memory(page.clone()));
     EdgeError::Failed { page, detail }
