@@ -9,4 +9,4 @@ bash scripts/fixtures.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
-node --test crates/node/js/test/ js/next/test/
+node --test js/node/test/ js/next/test/ js/build/test/

@@ -28,8 +28,8 @@
  * Started as `node worker.js --prerender JOBS RESULTS` (at build time), it renders the pages
  * listed in the JSON file JOBS (`[{ page, bundle }]`) and writes what each gave to RESULTS.
  *
- * This file must stay one self-contained CommonJS script with no dependencies: the supervisor
- * embeds it in the binary and writes it to a temp file. When `require`d (by the tests) it only
+ * This file must stay one CommonJS script whose only dependency is `../protocol.json`: the
+ * supervisor embeds both in the binary and writes them to a temp folder in the same layout. When `require`d (by the tests) it only
  * exports its pure helpers and starts nothing.
  */
 
@@ -39,14 +39,18 @@ const path = require('node:path')
 const querystring = require('node:querystring')
 const { Stream } = require('node:stream')
 
+// The header names shared with the server (crates/protocol) and the page adapters.
+const PROTOCOL = require('../protocol.json')
+
 const HEALTH_PATH = '/__switchyard/health'
-const PAGE_HEADER = 'x-switchyard-page'
-const BUNDLE_HEADER = 'x-switchyard-bundle'
-const PARAMS_HEADER = 'x-switchyard-params'
-const KIND_HEADER = 'x-switchyard-kind'
-const URL_HEADER = 'x-switchyard-url'
-const RENDER_HEADER = 'x-switchyard-render'
-const INTERNAL_NAME = /^x-switchyard-/i
+const PAGE_HEADER = PROTOCOL.headers.page
+const BUNDLE_HEADER = PROTOCOL.headers.bundle
+const PARAMS_HEADER = PROTOCOL.headers.params
+const KIND_HEADER = PROTOCOL.headers.kind
+const URL_HEADER = PROTOCOL.headers.url
+const RENDER_HEADER = PROTOCOL.headers.render
+const FAILED_HEADER = PROTOCOL.headers.failed
+const INTERNAL_NAME = new RegExp(`^${PROTOCOL.prefix}`, 'i')
 const KINDS = new Set(['api', 'middleware', 'page'])
 
 const DEFAULT_BODY_LIMIT = '1mb'
@@ -291,7 +295,6 @@ function logError(...args) {
 
 /** A handler failed: 500 if nothing was sent yet, else cut the response so the client sees it. */
 /** The response header marking a 500 as the worker's report of a thrown error. */
-const FAILED_HEADER = 'x-switchyard-failed'
 
 function failRequest(res, err) {
   if (err instanceof ApiError) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod tls_origin;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;

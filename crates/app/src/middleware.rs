@@ -1,5 +1,9 @@
 //! The middleware (or proxy) file: where it is, which runtime runs it, which requests it sees.
 
+pub(crate) mod config;
+pub(crate) mod file;
+pub(crate) mod matcher;
+
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,11 @@
 //! The parts of `next.config.*` the project model uses, checked with Next.js's messages.
 
+pub(crate) mod jsc;
+pub(crate) mod keys;
+pub(crate) mod load;
+pub(crate) mod module;
+pub(crate) mod node;
+
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +30,8 @@ pub struct NextConfig {
     pub base_path: String,
     /// `trailingSlash`.
     pub trailing_slash: bool,
+    /// `compress`: gzip responses (default true).
+    pub compress: bool,
     /// The whole evaluated config as JSON. Functions are dropped, except that `rewrites`,
     /// `redirects` and `headers` hold the values their functions returned.
     pub raw: Json,
@@ -37,6 +45,7 @@ impl Default for NextConfig {
             default_runtime: None,
             base_path: String::new(),
             trailing_slash: false,
+            compress: true,
             raw: Json::Object(serde_json::Map::new()),
         }
     }
@@ -62,6 +71,9 @@ impl NextConfig {
         }
         if let Some(value) = present("trailingSlash") {
             config.trailing_slash = truthy(value);
+        }
+        if let Some(value) = present("compress") {
+            config.compress = truthy(value);
         }
         if let Some(value) =
             present("experimental").and_then(|experimental| experimental.get("runtime"))

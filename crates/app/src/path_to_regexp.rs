@@ -11,8 +11,12 @@
 //! JavaScript's `RegExp.prototype.source` prints it (so `/` outside classes is escaped),
 //! which is what Next.js stores in its manifests. Next.js matches it case-sensitively.
 
-/// Characters `path-to-regexp` treats as segment delimiters.
-const DELIMITER: &str = "/#?";
+/// Characters `path-to-regexp` treats as segment delimiters by default.
+pub(crate) const DELIMITER: &str = "/#?";
+
+/// The delimiter Next.js passes for `headers`, `redirects` and `rewrites` sources
+/// (`getPathMatch`): the query and hash never reach the matcher.
+pub(crate) const PATH_DELIMITER: &str = "/";
 
 /// Characters that become a parameter's prefix when they precede it.
 const PREFIXES: &str = "./";
@@ -56,7 +60,7 @@ struct Lexeme {
 
 /// A parameter's name: given, numbered in order of appearance, or none (a plain group).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum KeyName {
+pub(crate) enum KeyName {
     Named(String),
     Index(usize),
     None,
@@ -72,18 +76,39 @@ impl std::fmt::Display for KeyName {
     }
 }
 
+/// A parameter (or plain group) of a parsed path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
-    name: KeyName,
-    prefix: String,
-    suffix: String,
-    pattern: String,
-    modifier: String,
+pub(crate) struct Key {
+    /// Its name.
+    pub(crate) name: KeyName,
+    /// Text matched before it, e.g. `/`.
+    pub(crate) prefix: String,
+    /// Text matched after it (only in `{…}` groups).
+    pub(crate) suffix: String,
+    /// Its pattern; empty for a plain group, which captures nothing.
+    pub(crate) pattern: String,
+    /// `?`, `*`, `+` or empty.
+    pub(crate) modifier: String,
 }
 
+impl Key {
+    /// `*` or `+`: the value is a list.
+    pub(crate) fn repeats(&self) -> bool {
+        self.modifier == "*" || self.modifier == "+"
+    }
+
+    /// `?` or `*`: the value may be absent.
+    pub(crate) fn optional(&self) -> bool {
+        self.modifier == "?" || self.modifier == "*"
+    }
+}
+
+/// One piece of a parsed path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
+pub(crate) enum Token {
+    /// Literal text.
     Text(String),
+    /// A parameter or group.
     Key(Key),
 }
 
@@ -239,7 +264,7 @@ impl Cursor {
 
 /// The default pattern for a parameter after `prefix`, with `path-to-regexp` 6.3.0's
 /// protection against backtracking when the text before it has no delimiter.
-fn safe_pattern(result: &[Token], prefix: &str) -> Result<String, String> {
+fn safe_pattern(result: &[Token], prefix: &str, delimiter: &str) -> Result<String, String> {
     let previous = result.last();
     let previous_text = if prefix.is_empty() {
         match previous {
@@ -255,18 +280,23 @@ fn safe_pattern(result: &[Token], prefix: &str) -> Result<String, String> {
             key.name
         ));
     }
-    let delimiter = escape_string(DELIMITER);
-    if previous_text.is_empty() || previous_text.chars().any(|c| DELIMITER.contains(c)) {
-        Ok(format!("[^{delimiter}]+?"))
+    let escaped = escape_string(delimiter);
+    if previous_text.is_empty() || previous_text.chars().any(|c| delimiter.contains(c)) {
+        Ok(format!("[^{escaped}]+?"))
     } else {
         Ok(format!(
-            "(?:(?!{})[^{delimiter}])+?",
+            "(?:(?!{})[^{escaped}])+?",
             escape_string(previous_text)
         ))
     }
 }
 
 fn parse(source: &str) -> Result<Vec<Token>, String> {
+    parse_with(source, DELIMITER)
+}
+
+/// `parse(source, { delimiter })`: `Err` holds `path-to-regexp`'s message.
+pub(crate) fn parse_with(source: &str, delimiter: &str) -> Result<Vec<Token>, String> {
     let mut cursor = Cursor {
         lexemes: lex(source)?,
         at: 0,
@@ -296,7 +326,7 @@ fn parse(source: &str) -> Result<Vec<Token>, String> {
             }
             let pattern = match pattern {
                 Some(pattern) => pattern,
-                None => safe_pattern(&result, &prefix)?,
+                None => safe_pattern(&result, &prefix, delimiter)?,
             };
             let name = match name {
                 Some(name) => KeyName::Named(name),
@@ -329,7 +359,10 @@ fn parse(source: &str) -> Result<Vec<Token>, String> {
             let suffix = cursor.consume_text();
             cursor.must_consume(Kind::Close)?;
             let (name, pattern) = match (name.is_empty(), pattern.is_empty()) {
-                (false, true) => (KeyName::Named(name), safe_pattern(&result, &prefix)?),
+                (false, true) => (
+                    KeyName::Named(name),
+                    safe_pattern(&result, &prefix, delimiter)?,
+                ),
                 (false, false) => (KeyName::Named(name), pattern),
                 (true, false) => (next_index(), pattern),
                 (true, true) => (KeyName::None, pattern),
@@ -371,7 +404,23 @@ fn normalize(tokens: Vec<Token>) -> Vec<Token> {
 
 /// `tokensToRegexp` with the default options: anchored at both ends, not strict.
 fn tokens_to_regexp(tokens: &[Token]) -> String {
-    let delimiter = format!("[{}]", escape_string(DELIMITER));
+    tokens_to_regexp_with(tokens, DELIMITER, false)
+}
+
+/// `tokensToRegexp(tokens, keys, { delimiter, strict })`, as `RegExp.prototype.source`
+/// prints it; `tokens` should have been through [`normalize_repeats`].
+pub(crate) fn tokens_regexp_source(tokens: &[Token], delimiter: &str, strict: bool) -> String {
+    regexp_source(&tokens_to_regexp_with(tokens, delimiter, strict))
+}
+
+/// Next.js's repair of repeated parameters with neither prefix nor suffix (see `normalize`).
+pub(crate) fn normalize_repeats(tokens: Vec<Token>) -> Vec<Token> {
+    normalize(tokens)
+}
+
+/// `tokensToRegexp`, anchored at both ends; `strict` refuses a trailing delimiter.
+fn tokens_to_regexp_with(tokens: &[Token], delimiter: &str, strict: bool) -> String {
+    let delimiter = format!("[{}]", escape_string(delimiter));
     let mut route = String::from("^");
     for token in tokens {
         let key = match token {
@@ -398,9 +447,87 @@ fn tokens_to_regexp(tokens: &[Token]) -> String {
             route.push_str(&format!("(?:{prefix}({pattern}){suffix}){modifier}"));
         }
     }
-    route.push_str(&delimiter);
-    route.push_str("?$");
+    if !strict {
+        route.push_str(&delimiter);
+        route.push('?');
+    }
+    route.push('$');
     route
+}
+
+/// The keys of `tokens` that capture, in the order of their groups in the regular
+/// expression (the `keys` array `pathToRegexp` fills).
+pub(crate) fn capturing_keys(tokens: &[Token]) -> Vec<&Key> {
+    tokens
+        .iter()
+        .filter_map(|token| match token {
+            Token::Key(key) if !key.pattern.is_empty() => Some(key),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A value `compile` inserts for a parameter.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CompileValue<'a> {
+    /// A single value.
+    One(&'a str),
+    /// A list, for `*` and `+` parameters.
+    Many(&'a [String]),
+}
+
+/// `compile(path, { validate: false })(data)` on parsed `tokens`: values are inserted as they
+/// are, with their key's prefix and suffix. `Err` holds `path-to-regexp`'s message.
+pub(crate) fn compile_tokens<'a>(
+    tokens: &[Token],
+    data: impl Fn(&str) -> Option<CompileValue<'a>>,
+) -> Result<String, String> {
+    let mut path = String::new();
+    for token in tokens {
+        let key = match token {
+            Token::Text(text) => {
+                path.push_str(text);
+                continue;
+            }
+            Token::Key(key) => key,
+        };
+        let name = key.name.to_string();
+        match data(&name) {
+            Some(CompileValue::Many(values)) => {
+                if !key.repeats() {
+                    return Err(format!(
+                        "Expected \"{name}\" to not repeat, but got an array"
+                    ));
+                }
+                if values.is_empty() {
+                    if key.optional() {
+                        continue;
+                    }
+                    return Err(format!("Expected \"{name}\" to not be empty"));
+                }
+                for value in values {
+                    path.push_str(&key.prefix);
+                    path.push_str(value);
+                    path.push_str(&key.suffix);
+                }
+            }
+            Some(CompileValue::One(value)) => {
+                path.push_str(&key.prefix);
+                path.push_str(value);
+                path.push_str(&key.suffix);
+            }
+            None if key.optional() => {}
+            None => {
+                let expected = if key.repeats() {
+                    "an array"
+                } else {
+                    "a string"
+                };
+                return Err(format!("Expected \"{name}\" to be {expected}"));
+            }
+        }
+    }
+    Ok(path)
 }
 
 /// `path-to-regexp`'s `escapeString`.

@@ -3,12 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::LoadError;
-use crate::middleware_file::find_middleware;
-use crate::next_config_load::{Evaluation, load_with};
-use crate::pages_dir::{self, SpecialFiles};
-use crate::route_sort::{check_routes, compare_routes};
+use crate::middleware::file::find_middleware;
+use crate::next_config::load::{Evaluation, load_with};
+use crate::routes::pages_dir::{self, SpecialFiles};
+use crate::routes::sort::{check_routes, compare_routes};
 use crate::static_config::analyze_entry;
-use crate::{Diagnostic, NextConfig, Route, RouteKind, RouteTable, Runtime, Severity};
+use crate::{
+    CustomRoutes, Diagnostic, NextConfig, Route, RouteKind, RouteTable, Runtime, Severity,
+};
 
 /// A Next.js pages-router app, read without running any of its modules.
 #[derive(Debug, Clone)]
@@ -27,6 +29,9 @@ pub struct Project {
     pub diagnostics: Vec<Diagnostic>,
     /// `middleware.*` or `proxy.*`, when the app has one.
     pub middleware: Option<crate::Middleware>,
+    /// next.config `headers()`, `redirects()` and `rewrites()`, compiled; `None` when they
+    /// did not load (the reason is among the diagnostics).
+    pub custom_routes: Option<CustomRoutes>,
 }
 
 impl Project {
@@ -93,8 +98,10 @@ fn load_project(root: &Path, evaluation: &Evaluation) -> Result<Project, LoadErr
         accepted.push(route);
     }
 
+    let custom_routes = load_custom_routes(&config, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Ok(Project {
+        custom_routes,
         routes: RouteTable::new(accepted),
         root,
         pages_dir,
@@ -106,6 +113,45 @@ fn load_project(root: &Path, evaluation: &Evaluation) -> Result<Project, LoadErr
 }
 
 /// `experimental.runtime` applies only to pages that need a server runtime (reference §1.3).
+/// The config's custom routes; their errors and warnings, and the config keys Switchyard
+/// does not act on, become diagnostics on the config file.
+fn load_custom_routes(
+    config: &NextConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CustomRoutes> {
+    let file = config
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("next.config.js"));
+    let diagnostic = |severity, message: String| Diagnostic {
+        severity,
+        file: file.clone(),
+        line: None,
+        column: None,
+        message,
+    };
+    for key in crate::unimplemented_config_keys(&config.raw) {
+        diagnostics.push(diagnostic(
+            Severity::Warning,
+            format!(
+                "The next.config option `{key}` is not implemented by Switchyard and has no effect."
+            ),
+        ));
+    }
+    match CustomRoutes::load(config) {
+        Ok(routes) => {
+            for warning in routes.warnings() {
+                diagnostics.push(diagnostic(Severity::Warning, warning.clone()));
+            }
+            Some(routes)
+        }
+        Err(error) => {
+            diagnostics.push(diagnostic(Severity::Error, error.to_string()));
+            None
+        }
+    }
+}
+
 fn global_runtime(route: &Route, config: &NextConfig) -> Option<Runtime> {
     let renders_on_server = route.info.get_server_side_props || route.info.get_static_props;
     (route.kind == RouteKind::Page && renders_on_server)
@@ -129,7 +175,7 @@ mod tests {
 
     use super::{Project, load_project};
     use crate::error::LoadError;
-    use crate::next_config_load::Evaluation;
+    use crate::next_config::load::Evaluation;
     use crate::{ParamValue, RouteKind, Runtime, Severity};
 
     use crate::test_app::app;

@@ -12,18 +12,18 @@ use rolldown::{
 };
 use rolldown_common::Output;
 use rolldown_utils::indexmap::FxIndexMap;
-use switchyard_app::{Diagnostic, Severity};
+use switchyard_app::Diagnostic;
 
 use crate::build_id::BuildIdHasher;
 use crate::client_plugin::ClientPlugin;
+use crate::css::{MediaFile, Stylesheets};
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
-use crate::location::display_path;
 use crate::route_bundle::{Bundled, run_bundler, transform_options, tsconfig};
 use crate::virtual_modules::{VirtualModules, js_string};
 
 /// Where the browser's files go under the output directory, and the URL prefix they get.
-pub(crate) const STATIC_DIR: &str = "static";
+pub(crate) use switchyard_output::STATIC_DIR;
 const URL_PREFIX: &str = "/_next/";
 
 const MAIN_ID: &str = "\0switchyard:client:main";
@@ -56,6 +56,8 @@ pub(crate) struct ClientOutput {
     pub main: String,
     /// Each page's assets, by page (`/_app` and `/_error` included).
     pub pages: BTreeMap<String, PageAssets>,
+    /// Files stylesheets' `url()`s name, to copy into the output as they are.
+    pub media: Vec<MediaFile>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -112,11 +114,13 @@ fn options(root: &Path, pages: &[ClientPage], env: &[(String, String)]) -> Bundl
     }
 }
 
-/// Bundles `pages` of the app at `root` (absolute, canonical) for the browser.
+/// Bundles `pages` of the app at `root` (absolute, canonical) for the browser, compiling the
+/// stylesheets they import with `stylesheets`.
 pub(crate) async fn bundle_client(
     root: &Path,
     pages: &[ClientPage],
     env: &[(String, String)],
+    stylesheets: &Stylesheets,
 ) -> Result<ClientOutput, BuildError> {
     let mut entries = vec![(
         MAIN_ID.to_string(),
@@ -128,7 +132,11 @@ pub(crate) async fn bundle_client(
     }));
     let imports = SharedImportReport::default();
     let modules = VirtualModules::with_entries(root, entries, Arc::from(""));
-    let plugin = ClientPlugin::new(imports.clone(), modules);
+    let app = pages
+        .iter()
+        .find(|page| page.page == "/_app")
+        .map_or("", |page| page.module.as_str());
+    let plugin = ClientPlugin::new(imports.clone(), modules, stylesheets.clone(), app);
     let entry_name = Path::new("pages");
     let Bundled {
         assets,
@@ -141,13 +149,7 @@ pub(crate) async fn bundle_client(
         entry_name,
     )
     .await?;
-    diagnostics.extend(plugin.styles().failed.iter().map(|(id, error)| Diagnostic {
-        severity: Severity::Error,
-        file: display_path(root, Path::new(id)),
-        line: error.line,
-        column: error.column,
-        message: format!("The stylesheet could not be compiled: {}.", error.message),
-    }));
+    diagnostics.extend(plugin.styles().diagnostics(root, &imports));
     let Some(assets) = assets else {
         return Ok(ClientOutput {
             diagnostics,
@@ -172,6 +174,14 @@ pub(crate) async fn bundle_client(
     let url = |filename: &str| format!("{URL_PREFIX}{filename}");
     let mut output = ClientOutput {
         diagnostics,
+        media: plugin
+            .styles()
+            .compiled
+            .values()
+            .flat_map(|compiled| compiled.media.iter().cloned())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         ..ClientOutput::default()
     };
     // Each chunk's stylesheets, in module order, become one CSS file named by its content.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rolldown::{BundlerOptions, OutputFormat, Platform, ResolveOptions, SourceMapType};
 use switchyard_app::{Diagnostic, Severity};
 
+use crate::css::Stylesheets;
 use crate::dynamic_code::{dynamic_code_error, exports_using, find_dynamic_code, is_exempt};
 use crate::edge_plugin::EdgePlugin;
 use crate::error::BuildError;
@@ -31,15 +32,17 @@ const MAIN_FIELDS: [&str; 4] = ["edge-light", "browser", "module", "main"];
 ///
 /// Dynamic code in modules matching one of the `allow_dynamic` globs (Next.js's
 /// `unstable_allowDynamic`: paths relative to the root, starting with `/`) does not fail it.
+/// CSS modules' class names come from the build's `stylesheets`.
 pub(crate) async fn bundle_edge_entry(
     root: PathBuf,
     entry: BundleEntry,
     allow_dynamic: Vec<String>,
     build_info: Arc<str>,
+    stylesheets: Stylesheets,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
-    let plugin = EdgePlugin::new(imports.clone(), modules);
+    let plugin = EdgePlugin::new(imports.clone(), modules, stylesheets);
     let Generated {
         chunk,
         mut diagnostics,

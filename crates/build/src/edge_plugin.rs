@@ -14,6 +14,7 @@ use rolldown_plugin::{
 };
 use rolldown_resolver::ResolveError;
 
+use crate::css::{self, Stylesheets};
 use crate::dynamic_code::rewrite_direct_eval;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::{ImportSite, import_sites};
@@ -31,15 +32,23 @@ pub(crate) struct EdgePlugin {
     stubbed: Arc<Mutex<BTreeSet<(String, String)>>>,
     /// `next/server`, `next/adapter` and the generated entry.
     virtual_modules: VirtualModules,
+    /// The build's stylesheets: CSS modules' class names, as the browser build has them.
+    stylesheets: Stylesheets,
 }
 
 impl EdgePlugin {
-    /// A plugin recording imports in `imports` and serving `virtual_modules`.
-    pub(crate) fn new(imports: SharedImportReport, virtual_modules: VirtualModules) -> Self {
+    /// A plugin recording imports in `imports`, serving `virtual_modules`, and taking CSS
+    /// modules' class names from `stylesheets`.
+    pub(crate) fn new(
+        imports: SharedImportReport,
+        virtual_modules: VirtualModules,
+        stylesheets: Stylesheets,
+    ) -> Self {
         Self {
             imports,
             stubbed: Arc::default(),
             virtual_modules,
+            stylesheets,
         }
     }
 
@@ -108,6 +117,10 @@ impl Plugin for EdgePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if css::is_stylesheet(args.id) {
+            let module = self.stylesheets.server_module(args.id).await;
+            return Ok(Some(js_module(&module)));
+        }
         Ok(self.virtual_modules.load_for_server(args.id).or_else(|| {
             stub_specifier(args.id).map(|specifier| js_module(&stub_source(specifier)))
         }))

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use switchyard_app::Diagnostic;
 
-use crate::manifest::ManifestError;
+use switchyard_output::ManifestError;
 
 /// A build that produced no output.
 #[derive(Debug, thiserror::Error)]

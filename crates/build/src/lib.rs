@@ -6,10 +6,11 @@
 //!   `__switchyard_module` holding the entry's module namespace: `default` is the route's
 //!   handler wrapped by Switchyard's adapter (it takes `(request, event)` and hands the
 //!   handler a `NextRequest`), beside the file's named exports (`config`, …).
-//! - Node.js: one CommonJS module per route, in `node/`, with packages from `node_modules`
-//!   and Node.js built-ins left to `require` at run time. `require(bundle)` gives the entry's
-//!   exports: `default` (the handler) and `config`. The output directory must be inside the
-//!   app (the default, `.switchyard/`) for those `require`s to find the app's packages.
+//! - Node.js: one CommonJS module per route, in `node/`, with CommonJS packages from
+//!   `node_modules` (ES module ones are bundled) and Node.js built-ins left to `require` at
+//!   run time. `require(bundle)` gives the entry's exports: `default` (the handler) and
+//!   `config`. The output directory must be inside the app (the default, `.switchyard/`) for
+//!   those `require`s to find the app's packages.
 //! - Middleware (or proxy): `edge/middleware.js` or `node/middleware.js`, in the same form
 //!   as the routes of its runtime; its `default` takes `(request, event)` and returns a
 //!   Response carrying Next.js's `x-middleware-*` headers.
@@ -34,13 +35,13 @@ mod error;
 mod import_report;
 mod import_sites;
 mod location;
-mod manifest;
 #[cfg(test)]
 mod middleware_build_tests;
 #[cfg(test)]
 mod node_build_tests;
 mod node_builtins;
 mod node_bundle;
+mod node_externals;
 mod node_plugin;
 mod original_position;
 mod pages;
@@ -61,9 +62,9 @@ mod virtual_modules;
 
 pub use edge_bundle::MODULE_GLOBAL;
 pub use error::BuildError;
-pub use manifest::{
-    MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute, StaticPage,
-};
 pub use pipeline::{BuildOptions, BuildOutput, build, build_project};
 pub use route_table::route_table;
 pub use size::DEFAULT_EDGE_SIZE_LIMIT_GZIP;
+pub use switchyard_output::{
+    MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute, StaticPage,
+};

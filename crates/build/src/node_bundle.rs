@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use rolldown::{AddonOutputOption, BundlerOptions, EsModuleFlag, OutputFormat, Platform};
 
+use crate::css::Stylesheets;
 use crate::error::BuildError;
 use crate::import_report::SharedImportReport;
 use crate::node_plugin::NodePlugin;
@@ -23,15 +24,17 @@ const COMMONJS_ENTRY_INTEROP: &str = "if (!module.exports || !module.exports.__e
      module.exports = { __esModule: true, default: module.exports, \
      config: module.exports == null ? undefined : module.exports.config };\n}";
 
-/// Bundles the Node.js entry `entry` of the app at `root` (absolute, canonical).
+/// Bundles the Node.js entry `entry` of the app at `root` (absolute, canonical); CSS modules'
+/// class names come from the build's `stylesheets`.
 pub(crate) async fn bundle_node_entry(
     root: PathBuf,
     entry: BundleEntry,
     build_info: Arc<str>,
+    stylesheets: Stylesheets,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
-    let plugin = NodePlugin::new(imports.clone(), modules);
+    let plugin = NodePlugin::new(imports.clone(), modules, stylesheets);
     let Generated { chunk, diagnostics } =
         generate(&root, &entry, options(&root, &entry), plugin, &imports).await?;
     Ok(RouteBundle::new(

@@ -4,7 +4,9 @@
 //!
 //! Packages that use `next` are the exception: they are bundled, so their `next/*` imports
 //! are Switchyard's built-in modules, the same instances the page and the renderer use,
-//! rather than the `next` package Node would find (or not) at run time.
+//! rather than the `next` package Node would find (or not) at run time. So is every package
+//! module `require` would not load as the same CommonJS file (`node_externals`): ES modules,
+//! packages exported only to `import`, copies the bundle would not find.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,11 +22,12 @@ use rolldown_plugin::{
 use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
 
-use crate::css;
+use crate::css::{self, Stylesheets};
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
-use crate::virtual_modules::{ResolveStart, VirtualModules};
+use crate::node_externals::{NodeRequire, Placement};
+use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
 
 /// The Node.js rules as a rolldown plugin; clones share one report.
 #[derive(Debug, Clone)]
@@ -35,15 +38,26 @@ pub(crate) struct NodePlugin {
     virtual_modules: VirtualModules,
     /// Whether each package directory met so far uses `next`.
     next_users: Arc<Mutex<HashMap<PathBuf, bool>>>,
+    /// The build's stylesheets: CSS modules' class names, as the browser build has them.
+    stylesheets: Stylesheets,
+    /// What `require` loads at run time, to keep only CommonJS packages external.
+    node_require: Arc<NodeRequire>,
 }
 
 impl NodePlugin {
-    /// A plugin recording imports in `imports` and serving `virtual_modules`.
-    pub(crate) fn new(imports: SharedImportReport, virtual_modules: VirtualModules) -> Self {
+    /// A plugin recording imports in `imports`, serving `virtual_modules`, and taking CSS
+    /// modules' class names from `stylesheets`.
+    pub(crate) fn new(
+        imports: SharedImportReport,
+        virtual_modules: VirtualModules,
+        stylesheets: Stylesheets,
+    ) -> Self {
         Self {
             imports,
             virtual_modules,
             next_users: Arc::default(),
+            stylesheets,
+            node_require: Arc::new(NodeRequire::new()),
         }
     }
 
@@ -168,22 +182,29 @@ impl Plugin for NodePlugin {
             .await?
         {
             // A stylesheet, even a package's, is bundled: Node.js cannot `require` CSS.
-            Ok(resolved) if css::is_css(resolved.id.as_str()) => {
+            Ok(resolved) if css::is_stylesheet(resolved.id.as_str()) => {
                 Ok(Some(HookResolveIdOutput::from_resolved_id(resolved)))
             }
-            // A package: the bundle lives inside the app, so `require` finds the same
-            // package from there at run time. Bare specifiers that resolve elsewhere
-            // (tsconfig paths, linked workspace packages) are the app's code: bundled.
+            // A package: external when `require` loads it, as CommonJS, from the bundle inside
+            // the app at run time. Bare specifiers that resolve elsewhere (tsconfig paths,
+            // linked workspace packages) are the app's code: bundled.
             Ok(resolved)
                 if !is_path_like_specifier(specifier)
                     && is_in_node_modules(Path::new(resolved.id.as_str())) =>
             {
                 let uses_next = package_dir(Path::new(resolved.id.as_str()))
                     .is_some_and(|dir| self.uses_next(&dir));
-                if uses_next {
-                    Ok(Some(HookResolveIdOutput::from_resolved_id(resolved)))
-                } else {
+                // A virtual importer resolves from the app root (see `begin_resolve`).
+                let importer_dir = Path::new(importer.as_ref()).parent().unwrap_or(ctx.cwd());
+                let external_at_run_time = !uses_next
+                    && self
+                        .node_require
+                        .placement(specifier, importer_dir, ctx.cwd())
+                        == Placement::External;
+                if external_at_run_time {
                     Ok(Some(external(specifier)))
+                } else {
+                    Ok(Some(HookResolveIdOutput::from_resolved_id(resolved)))
                 }
             }
             // rolldown would only warn about a missing package and leave it external, and it
@@ -199,6 +220,10 @@ impl Plugin for NodePlugin {
     }
 
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
+        if css::is_stylesheet(args.id) {
+            let module = self.stylesheets.server_module(args.id).await;
+            return Ok(Some(js_module(&module)));
+        }
         Ok(self.virtual_modules.load_for_server(args.id))
     }
 

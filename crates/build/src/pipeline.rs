@@ -11,27 +11,24 @@ use switchyard_app::{
 use tokio::task::JoinSet;
 
 use crate::build_id::BuildIdHasher;
-use crate::client_bundle::{ClientOutput, STATIC_DIR, bundle_client};
+use crate::client_bundle::{ClientOutput, bundle_client};
+use crate::css::{MediaFile, Stylesheets};
 use crate::edge_bundle::bundle_edge_entry;
 use crate::error::BuildError;
 use crate::location::display_path;
-use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute};
 use crate::node_bundle::bundle_node_entry;
 use crate::pages::{
     ERROR_PAGE, build_info, client_build_manifest, client_pages, edge_static_props_warnings,
     missing_react, not_found_route, page_file,
 };
-use crate::prerender::{PAGES_DIR, prerender_pages};
+use crate::prerender::prerender_pages;
 use crate::progress::Progress;
 use crate::route_bundle::RouteBundle;
 use crate::size::{DEFAULT_EDGE_SIZE_LIMIT_GZIP, gzip_size, size_limit_error};
 use crate::virtual_modules::{BUILD_ID_PLACEHOLDER, BundleEntry, SpecialModules, Wrap};
-
-/// The directory under the output directory that holds Edge bundles.
-const EDGE_DIR: &str = "edge";
-
-/// The directory under the output directory that holds Node.js bundles.
-const NODE_DIR: &str = "node";
+use switchyard_output::{
+    EDGE_DIR, Manifest, ManifestMiddleware, ManifestRoute, NODE_DIR, PAGES_DIR, STATIC_DIR,
+};
 
 /// The middleware's bundle, in its runtime's directory.
 const MIDDLEWARE_BUNDLE: &str = "middleware.js";
@@ -288,6 +285,8 @@ pub(crate) fn build_app(
     }
     let not_found = (!pages.is_empty()).then(|| not_found_route(routes, special_files));
 
+    // Compiled once for every bundle; its Node.js process (if any) lives as long as it does.
+    let stylesheets = Stylesheets::new(&root, config);
     // The browser's files first: the server bundles name them.
     let client = if pages.is_empty() {
         ClientOutput::default()
@@ -297,6 +296,7 @@ pub(crate) fn build_app(
             &root,
             &client_pages(&root, &pages, &special),
             &env,
+            &stylesheets,
         ))?
     };
     let build_info: Arc<str> = Arc::from(build_info(&client));
@@ -311,7 +311,14 @@ pub(crate) fn build_app(
         middleware.map(|middleware| middleware_job(&root, middleware, next_config.as_ref())),
     );
     let progress = Progress::new(options.progress, jobs.len());
-    let bundles = block_on(bundle_all(&root, &jobs, &progress, &build_info));
+    let bundles = block_on(bundle_all(
+        &root,
+        &jobs,
+        &progress,
+        &build_info,
+        &stylesheets,
+    ));
+    drop(stylesheets);
     progress.clear();
     let bundles = bundles?;
 
@@ -394,7 +401,7 @@ pub(crate) fn build_app(
             client_build_manifest(&build_id, routes, &client),
         ));
     }
-    write_output(&options.out_dir, files)?;
+    write_output(&options.out_dir, files, &client.media)?;
 
     // Static pages are rendered now, by the bundles just written.
     let prerendered = prerender_pages(
@@ -416,6 +423,12 @@ pub(crate) fn build_app(
 
     let manifest = Manifest {
         build_id,
+        base_path: config
+            .map(|config| config.base_path.clone())
+            .unwrap_or_default(),
+        compress: config.is_none_or(|config| config.compress),
+        // Their errors were the project's diagnostics, which stop a build before this.
+        custom_routes: config.and_then(|config| switchyard_app::CustomRoutes::load(config).ok()),
         routes: entries,
         middleware: manifest_middleware,
         not_found: not_found_entry,
@@ -424,9 +437,13 @@ pub(crate) fn build_app(
     Ok(BuildOutput { manifest, warnings })
 }
 
-/// Replaces the build's files in `out_dir` with `files` (relative path, code). The manifest
-/// is saved after them, so it never names a file that is not there yet.
-fn write_output(out_dir: &Path, files: Vec<(String, String)>) -> Result<(), BuildError> {
+/// Replaces the build's files in `out_dir` with `files` (relative path, code) and copies of
+/// `media`. The manifest is saved after them, so it never names a file that is not there yet.
+fn write_output(
+    out_dir: &Path,
+    files: Vec<(String, String)>,
+    media: &[MediaFile],
+) -> Result<(), BuildError> {
     // Files of routes that no longer exist must not outlive this build.
     for dir in [EDGE_DIR, NODE_DIR, STATIC_DIR, PAGES_DIR] {
         let dir = out_dir.join(dir);
@@ -450,6 +467,13 @@ fn write_output(out_dir: &Path, files: Vec<(String, String)>) -> Result<(), Buil
         }
         fs::write(&path, code).map_err(BuildError::io("write", &path))?;
     }
+    for file in media {
+        let path = out_dir.join(&file.output);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(BuildError::io("create", parent))?;
+        }
+        fs::copy(&file.source, &path).map_err(BuildError::io("copy", &file.source))?;
+    }
     Ok(())
 }
 
@@ -467,16 +491,20 @@ async fn bundle_all(
     jobs: &[Job],
     progress: &Progress,
     build_info: &Arc<str>,
+    stylesheets: &Stylesheets,
 ) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
     for (index, job) in jobs.iter().enumerate() {
         let (root, entry) = (root.to_path_buf(), job.entry.clone());
         let (progress, page, runtime) = (progress.clone(), job.page.clone(), job.runtime);
         let (allow_dynamic, build_info) = (job.allow_dynamic.clone(), build_info.clone());
+        let stylesheets = stylesheets.clone();
         tasks.spawn(async move {
             let bundle = match runtime {
-                Runtime::Edge => bundle_edge_entry(root, entry, allow_dynamic, build_info).await,
-                Runtime::Nodejs => bundle_node_entry(root, entry, build_info).await,
+                Runtime::Edge => {
+                    bundle_edge_entry(root, entry, allow_dynamic, build_info, stylesheets).await
+                }
+                Runtime::Nodejs => bundle_node_entry(root, entry, build_info, stylesheets).await,
             };
             progress.finished(&page);
             (index, bundle)

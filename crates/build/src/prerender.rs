@@ -10,10 +10,10 @@ use switchyard_app::{Diagnostic, RouteKind, Runtime, Severity};
 use switchyard_node::{PrerenderJob, Prerendered, prerender};
 
 use crate::location::display_path;
-use crate::manifest::{ManifestRoute, StaticPage};
+use switchyard_output::{ManifestRoute, StaticPage};
 
 /// Where prerendered pages go under the output directory.
-pub(crate) const PAGES_DIR: &str = "pages";
+pub(crate) use switchyard_output::PAGES_DIR;
 
 /// Whether `entry` is rendered at build time.
 fn is_static_candidate(entry: &ManifestRoute) -> bool {

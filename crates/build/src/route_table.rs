@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use switchyard_app::Runtime;
 
-use crate::manifest::{Manifest, ManifestMiddleware, ManifestRoute, StaticPage};
 use crate::size::format_bytes;
+use switchyard_output::{Manifest, ManifestMiddleware, ManifestRoute, StaticPage};
 
 /// Legend rows: the route kinds `next build` marks, and what they mean.
 const KINDS: [(&str, &str); 3] = [
@@ -187,6 +187,9 @@ mod tests {
     #[test]
     fn lays_out_rows_with_tree_glyphs_and_a_legend() {
         let manifest = Manifest {
+            base_path: String::new(),
+            compress: true,
+            custom_routes: None,
             build_id: "x".to_string(),
             routes: vec![
                 entry("/", Runtime::Nodejs, None),
@@ -222,6 +225,9 @@ it requires from node_modules
         }))
         .unwrap();
         let manifest = Manifest {
+            base_path: String::new(),
+            compress: true,
+            custom_routes: None,
             build_id: "x".to_string(),
             routes: vec![
                 entry("/", Runtime::Nodejs, None),
@@ -260,6 +266,9 @@ it requires from node_modules
     #[test]
     fn a_single_route_gets_a_dash() {
         let manifest = Manifest {
+            base_path: String::new(),
+            compress: true,
+            custom_routes: None,
             build_id: "x".to_string(),
             routes: vec![entry("/api/a", Runtime::Edge, Some((85, 90)))],
             middleware: None,

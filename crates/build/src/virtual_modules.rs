@@ -11,7 +11,6 @@ use std::sync::Arc;
 use rolldown_common::ImportKind;
 use rolldown_plugin::{HookLoadOutput, HookResolveIdArgs, HookResolveIdOutput};
 
-use crate::css;
 use crate::import_report::SharedImportReport;
 
 /// A module Switchyard ships: the specifier apps import, its id in the bundler, its source.
@@ -49,6 +48,16 @@ const BUILTINS: &[Builtin] = &[
     builtin!("next/internal/page-node", "internal/page-node.js"),
     builtin!("next/internal/client", "internal/client.js"),
     builtin!("next/internal/route-matcher", "internal/route-matcher.js"),
+    // The header names shared with the server and the Node.js worker (crates/protocol).
+    Builtin {
+        specifier: "next/internal/protocol",
+        id: "\0switchyard:next/internal/protocol",
+        source: concat!(
+            "export default ",
+            include_str!("../../../js/protocol.json"),
+            ";"
+        ),
+    },
 ];
 
 /// The id of the generated entry. The leading NUL is the Rollup convention for virtual
@@ -358,11 +367,6 @@ impl VirtualModules {
         }
     }
 
-    /// The app root.
-    pub(crate) fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The virtual module `specifier` names when `importer` (`None` for an entry) imports
     /// it, if it names one.
     pub(crate) fn resolve<'s>(
@@ -450,12 +454,9 @@ impl VirtualModules {
         ResolveStart::Continue(Cow::Borrowed(importer))
     }
 
-    /// What a server bundle loads for `id` when Switchyard serves it: a virtual module, or a
-    /// stylesheet's stand-in.
+    /// What a server bundle loads for `id` when Switchyard serves it: a virtual module.
+    /// (Stylesheets' stand-ins come from the plugins, which hold the build's stylesheets.)
     pub(crate) fn load_for_server(&self, id: &str) -> Option<HookLoadOutput> {
-        if css::is_css(id) {
-            return Some(js_module(&css::server_module(&self.root, id)));
-        }
         self.load(id).map(|code| js_module(&code))
     }
 

@@ -8,15 +8,13 @@ use std::time::Duration;
 use http::{HeaderName, HeaderValue, Request, Response};
 use http_body_util::Either;
 use hyper::body::Incoming;
+use switchyard_protocol as protocol;
 use tokio::sync::{Notify, watch};
 
 use crate::connection::{ClientBody, WorkerBody};
 use crate::error::{DispatchError, StartError};
 use crate::version;
 use crate::worker::{self, InFlight, Slot, Supervision};
-
-/// The worker script, shipped inside the binary and written to a private folder at start.
-pub(crate) const WORKER_SCRIPT: &str = include_str!("../js/worker.js");
 
 /// How long a request waits for a worker when none is ready (starting or restarting).
 const WAIT_FOR_WORKER: Duration = Duration::from_secs(10);
@@ -104,8 +102,7 @@ impl NodePool {
         let dir = tempfile::Builder::new()
             .prefix("switchyard-node-")
             .tempdir()?;
-        let script = dir.path().join("worker.js");
-        std::fs::write(&script, WORKER_SCRIPT)?;
+        let script = crate::worker_script::write(dir.path())?;
         let count = options.workers.max(1);
         let ready_timeout = options.ready_timeout;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -233,26 +230,26 @@ fn to_worker(request: NodeRequest, client_gone: &Arc<AtomicBool>) -> Request<Wor
     let client_supplied: Vec<HeaderName> = parts
         .headers
         .keys()
-        .filter(|name| name.as_str().starts_with(INTERNAL_PREFIX))
+        .filter(|name| name.as_str().starts_with(protocol::PREFIX))
         .cloned()
         .collect();
     for name in client_supplied {
         parts.headers.remove(name);
     }
     let mut internal = vec![
-        ("x-switchyard-page", request.page.as_str()),
-        ("x-switchyard-bundle", request.bundle.as_str()),
-        ("x-switchyard-params", request.params_json.as_str()),
+        (protocol::PAGE, request.page.as_str()),
+        (protocol::BUNDLE, request.bundle.as_str()),
+        (protocol::PARAMS, request.params_json.as_str()),
     ];
     match &request.kind {
-        NodeKind::Api => internal.push(("x-switchyard-kind", "api")),
+        NodeKind::Api => internal.push((protocol::KIND, "api")),
         NodeKind::Middleware { url } => {
-            internal.push(("x-switchyard-kind", "middleware"));
-            internal.push(("x-switchyard-url", url));
+            internal.push((protocol::KIND, "middleware"));
+            internal.push((protocol::URL, url));
         }
         NodeKind::Page { render } => {
-            internal.push(("x-switchyard-kind", "page"));
-            internal.push(("x-switchyard-render", render));
+            internal.push((protocol::KIND, "page"));
+            internal.push((protocol::RENDER, render));
         }
     }
     for (name, value) in internal {
@@ -276,9 +273,6 @@ fn to_worker(request: NodeRequest, client_gone: &Arc<AtomicBool>) -> Request<Wor
     };
     Request::from_parts(parts, body)
 }
-
-/// The prefix of the headers that tell the worker what to run.
-pub const INTERNAL_PREFIX: &str = "x-switchyard-";
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
 pub(crate) const HOP_BY_HOP: &[&str] = &[
@@ -341,14 +335,14 @@ mod tests {
         let mut internal: Vec<(String, String)> = sent
             .headers()
             .iter()
-            .filter(|(name, _)| name.as_str().starts_with(INTERNAL_PREFIX))
+            .filter(|(name, _)| name.as_str().starts_with(protocol::PREFIX))
             .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
             .collect();
         let expected = [
-            ("x-switchyard-page", "/api/x"),
-            ("x-switchyard-bundle", "node/api/x.js"),
-            ("x-switchyard-params", "%7B%7D"),
-            ("x-switchyard-kind", "api"),
+            (protocol::PAGE, "/api/x"),
+            (protocol::BUNDLE, "node/api/x.js"),
+            (protocol::PARAMS, "%7B%7D"),
+            (protocol::KIND, "api"),
         ];
         let mut expected: Vec<(String, String)> = expected
             .iter()

@@ -6,8 +6,6 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pool::WORKER_SCRIPT;
-
 /// A page to render: its page path and its bundle, relative to the output directory.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrerenderJob {
@@ -85,12 +83,11 @@ pub fn prerender(
         .prefix("switchyard-prerender-")
         .tempdir()
         .map_err(spawn_error)?;
-    let script = dir.path().join("worker.js");
     let input = dir.path().join("jobs.json");
     let results: PathBuf = dir.path().join("results.json");
     let jobs_json = serde_json::to_string(jobs).expect("jobs serialize");
-    std::fs::write(&script, WORKER_SCRIPT)
-        .and_then(|()| std::fs::write(&input, jobs_json))
+    let script = crate::worker_script::write(dir.path())
+        .and_then(|script| std::fs::write(&input, jobs_json).map(|()| script))
         .map_err(spawn_error)?;
     let mut command = Command::new(node);
     command

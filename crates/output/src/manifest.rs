@@ -17,6 +17,16 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub struct Manifest {
     /// Identifies this build's output (a hash of its routes and bundles).
     pub build_id: String,
+    /// next.config `basePath`: every URL of the app starts with it (`""` when unset).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub base_path: String,
+    /// next.config `compress`: gzip responses as `next start` does (on unless set to false).
+    #[serde(default = "compress_by_default")]
+    pub compress: bool,
+    /// next.config `headers()`, `redirects()` and `rewrites()`, with the trailing-slash
+    /// redirect Next adds; `None` when there are none at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_routes: Option<switchyard_app::CustomRoutes>,
     /// Every route of the app, in the order the project model sorted them.
     pub routes: Vec<ManifestRoute>,
     /// The middleware (or proxy), when the app has one.
@@ -41,6 +51,10 @@ pub struct ManifestMiddleware {
     pub size: u64,
     /// The bundle's size after gzip in bytes.
     pub gzip_size: u64,
+}
+
+fn compress_by_default() -> bool {
+    true
 }
 
 /// One route and what the build made of it.
@@ -162,12 +176,21 @@ mod tests {
     use switchyard_app::Runtime;
 
     use super::*;
-    use crate::test_routes::route;
 
     fn manifest() -> Manifest {
-        let route = route("pages/api/[id].ts", Runtime::Edge);
+        let route: switchyard_app::Route = serde_json::from_value(serde_json::json!({
+            "page": "/api/[id]",
+            "file": "pages/api/[id].ts",
+            "kind": "api",
+            "runtime": Runtime::Edge,
+            "segments": [{ "type": "dynamic", "name": "id" }],
+        }))
+        .unwrap();
         Manifest {
             build_id: "abc".to_string(),
+            base_path: String::new(),
+            compress: true,
+            custom_routes: None,
             routes: vec![ManifestRoute {
                 route,
                 bundle: Some("edge/api/[id].js".to_string()),

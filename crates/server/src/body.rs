@@ -1,4 +1,5 @@
-//! The response body type: empty, whole, or a channel of streamed chunks.
+//! The response body type: empty, whole, a channel of streamed chunks, an upstream body, or
+//! one of those gzipped.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -25,6 +26,8 @@ pub enum Body {
         /// The upstream body.
         body: Incoming,
     },
+    /// Another body, gzipped as it streams.
+    Gzip(Box<crate::compression::GzipBody>),
 }
 
 impl Body {
@@ -56,6 +59,7 @@ impl HttpBody for Body {
                     })
                 })
             }),
+            Body::Gzip(gzip) => gzip.poll_frame(cx),
         }
     }
 
@@ -65,6 +69,7 @@ impl HttpBody for Body {
             Body::Full(chunk) => chunk.is_none(),
             Body::Channel(_) => false,
             Body::Upstream { body, .. } => body.is_end_stream(),
+            Body::Gzip(gzip) => gzip.is_end_stream(),
         }
     }
 
@@ -75,6 +80,7 @@ impl HttpBody for Body {
             Body::Full(None) => SizeHint::with_exact(0),
             Body::Channel(_) => SizeHint::default(),
             Body::Upstream { body, .. } => body.size_hint(),
+            Body::Gzip(gzip) => gzip.size_hint(),
         }
     }
 }

@@ -11,7 +11,7 @@ pub enum ServerError {
         /// The output folder.
         dir: PathBuf,
         /// What went wrong.
-        source: switchyard_build::ManifestError,
+        source: switchyard_output::ManifestError,
     },
     /// An Edge bundle listed in the manifest could not be read.
     #[error("Could not read the Edge bundle {file}: {source}. Run `switchyard build` again.")]

@@ -43,7 +43,8 @@ pub fn html(status: StatusCode) -> String {
 
 /// The error page as a response with `status`.
 pub fn response(status: StatusCode) -> Response<Body> {
-    crate::pages::html_response(status, &Bytes::from(html(status)))
+    let page = crate::runtimes::pages::html_response(status, &Bytes::from(html(status)));
+    crate::runtimes::pages::no_store(page)
 }
 
 #[cfg(test)]

@@ -1,24 +1,19 @@
 //! The HTTP front: public files, the route table, dispatch to the route's runtime, streaming.
 
 mod body;
-mod body_deadline;
-mod connection_limit;
+mod compression;
+mod cookies;
 mod error;
 mod error_page;
-mod forwarded_headers;
-mod idle_connection;
-mod internal_headers;
-mod log_throttle;
-mod middleware;
-mod middleware_run;
-mod open_file_limit;
+mod front;
+mod limits;
 mod options;
-mod pages;
-mod proxy;
-mod proxy_loop;
-mod request_url;
+mod response;
+mod routed;
+mod router;
+mod runtimes;
 mod server;
-mod service;
+mod stages;
 mod state;
 mod static_files;
 

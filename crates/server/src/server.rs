@@ -11,15 +11,15 @@ use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use crate::body_deadline::BodyDeadline;
-use crate::connection_limit::{ConnectionLimit, ConnectionPermit};
 use crate::error::ServerError;
-use crate::forwarded_headers::ConnectionAddresses;
-use crate::idle_connection::{Activity, Idle, Tracked};
-use crate::log_throttle::{LogThrottle, more};
-use crate::open_file_limit;
+use crate::front::forwarded_headers::ConnectionAddresses;
+use crate::limits::body_deadline::BodyDeadline;
+use crate::limits::connection_limit::{ConnectionLimit, ConnectionPermit};
+use crate::limits::idle_connection::{Activity, Idle, Tracked};
+use crate::limits::log_throttle::{LogThrottle, more};
+use crate::limits::open_file_limit;
 use crate::options::ServerOptions;
-use crate::service;
+use crate::router;
 use crate::state::AppState;
 
 /// How long in-flight requests may finish after a shutdown signal.
@@ -203,7 +203,7 @@ impl Connection {
                     .clone();
                 let options = options.clone();
                 async move {
-                    let response = service::handle(current, options, request).await;
+                    let response = router::handle(current, options, request).await;
                     Ok::<_, std::convert::Infallible>(
                         response.map(|body| Tracked::new(body, guard)),
                     )

@@ -3,21 +3,27 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use switchyard_app::{RouteTable, Runtime};
-use switchyard_build::{Manifest, ManifestRoute, StaticPage};
+use http::HeaderValue;
+use switchyard_app::{CustomRoutes, RouteTable, Runtime};
 use switchyard_edge::{EdgePool, EdgeRoute};
 use switchyard_node::{NodeOptions, NodePool};
+use switchyard_output::{Manifest, ManifestRoute, StaticPage};
 
 use crate::error::ServerError;
-use crate::middleware::LoadedMiddleware;
 use crate::options::ServerOptions;
-use crate::proxy::Proxy;
+use crate::runtimes::proxy::Proxy;
+use crate::stages::middleware::LoadedMiddleware;
 use crate::static_files::{IMMUTABLE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL, PublicDir};
 
 /// A page the build rendered, held in memory.
 pub enum Prerendered {
-    /// Its HTML, and the data of a getStaticProps page.
-    Html { html: Bytes, data: Option<Bytes> },
+    /// Its HTML, the data of a getStaticProps page, and the `Cache-Control` its `revalidate`
+    /// asks for.
+    Html {
+        html: Bytes,
+        data: Option<Bytes>,
+        cache_control: Option<HeaderValue>,
+    },
     /// getStaticProps returned `notFound`.
     NotFound,
     /// getStaticProps returned a redirect.
@@ -60,6 +66,13 @@ pub struct AppState {
     pub next_static: PublicDir,
     /// The build's id, in `/_next/data/<buildId>/…` URLs.
     pub build_id: String,
+    /// next.config `basePath` (`""` when unset).
+    pub base_path: String,
+    /// next.config `compress`: gzip responses for clients that accept it.
+    pub compress: bool,
+    /// next.config `headers()`, `redirects()` and `rewrites()`, with the trailing-slash
+    /// redirect; `None` when there are none at all.
+    pub custom_routes: Option<CustomRoutes>,
     /// Pages the build rendered, by page.
     pub prerendered: HashMap<String, Prerendered>,
     /// The 404 page, when the app has pages.
@@ -177,6 +190,9 @@ impl AppState {
             public: PublicDir::new(root.join("public"), root, PUBLIC_CACHE_CONTROL),
             next_static: PublicDir::new(out_dir.join("static"), out_dir, IMMUTABLE_CACHE_CONTROL),
             build_id: manifest.build_id,
+            base_path: manifest.base_path,
+            compress: manifest.compress,
+            custom_routes: manifest.custom_routes,
             prerendered,
             not_found,
         })
@@ -195,9 +211,14 @@ fn read_prerendered(
             .map_err(|source| ServerError::Bundle { file, source })
     };
     Ok(match page {
-        StaticPage::Html { html, data, .. } => Prerendered::Html {
+        StaticPage::Html {
+            html,
+            data,
+            revalidate,
+        } => Prerendered::Html {
             html: read(html)?,
             data: data.as_deref().map(read).transpose()?,
+            cache_control: revalidate.as_ref().and_then(revalidate_cache_control),
         },
         StaticPage::NotFound => Prerendered::NotFound,
         StaticPage::Paths { fallback, pages } => Prerendered::Paths {
@@ -227,5 +248,32 @@ fn not_found_page(
             page: entry.route.page.clone(),
             runtime: entry.route.runtime,
         },
+    }
+}
+
+/// The `Cache-Control` Next sends for a page that revalidates every `revalidate` seconds:
+/// shared caches may keep it that long, and serve it stale for up to a year in all.
+fn revalidate_cache_control(revalidate: &serde_json::Value) -> Option<HeaderValue> {
+    const YEAR: u64 = 31_536_000;
+    let seconds = revalidate.as_u64().filter(|&seconds| seconds > 0)?;
+    let stale = YEAR.saturating_sub(seconds);
+    HeaderValue::from_str(&format!(
+        "s-maxage={seconds}, stale-while-revalidate={stale}"
+    ))
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revalidating_pages_are_cached_as_next_says() {
+        assert_eq!(
+            revalidate_cache_control(&serde_json::json!(3600)).unwrap(),
+            "s-maxage=3600, stale-while-revalidate=31532400"
+        );
+        assert_eq!(revalidate_cache_control(&serde_json::json!(false)), None);
+        assert_eq!(revalidate_cache_control(&serde_json::json!(0)), None);
     }
 }

@@ -56,6 +56,11 @@ impl PublicDir {
         }
     }
 
+    /// Whether `path` names a file listed here.
+    pub fn has(&self, path: &str) -> bool {
+        self.resolve(path).is_some()
+    }
+
     /// The response for `path` if a file of that name exists, else `None`.
     pub async fn respond(
         &self,

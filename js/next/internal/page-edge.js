@@ -20,8 +20,9 @@ import {
   pageContext,
   pageElement,
 } from 'next/internal/render';
+import PROTOCOL from 'next/internal/protocol';
 
-const RENDER_HEADER = 'x-switchyard-render';
+const RENDER_HEADER = PROTOCOL.headers.render;
 const HTML = 'text/html; charset=utf-8';
 
 /** The Edge handler for a page; `modules` as `definePage` takes them. */
@@ -63,7 +64,7 @@ function requestSummary(request, url) {
     url: url.pathname + url.search,
     method: request.method,
     // The server's instructions to this runtime are not the client's headers.
-    headers: Object.fromEntries([...request.headers].filter(([name]) => !name.startsWith('x-switchyard-'))),
+    headers: Object.fromEntries([...request.headers].filter(([name]) => !name.startsWith(PROTOCOL.prefix))),
   };
 }
 

@@ -9,6 +9,7 @@ import { reduceHead } from 'next/head';
 import { createServerRouter } from 'next/router';
 import { BODY_RENDER_TARGET } from 'next/document';
 import { assets, buildId } from 'next/internal/build-info';
+import PROTOCOL from 'next/internal/protocol';
 
 const h = React.createElement;
 
@@ -320,4 +321,4 @@ export function pageContext(def, url, params, extra) {
 }
 
 /** The header telling the server to answer with the app's 404 page instead. */
-export const NOT_FOUND_HEADER = 'x-switchyard-not-found';
+export const NOT_FOUND_HEADER = PROTOCOL.headers.notFound;

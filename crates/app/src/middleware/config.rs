@@ -24,7 +24,7 @@ use oxc::parser::Parser;
 use oxc::span::{GetSpan, Span};
 
 use crate::const_value::{self, ConstValue, Unsupported};
-use crate::middleware_matcher::{MatcherOptions, compile_matchers, match_nothing};
+use crate::middleware::matcher::{MatcherOptions, compile_matchers, match_nothing};
 use crate::static_config::{RUNTIME_OPTIONS, Reporter, export_name, source_type_of};
 use crate::{Diagnostic, MiddlewareKind, MiddlewareMatcher, Runtime, Severity};
 
@@ -434,7 +434,7 @@ mod tests {
     use std::path::Path;
 
     use super::{MiddlewareAnalysis, analyze_middleware};
-    use crate::middleware_matcher::MatcherOptions;
+    use crate::middleware::matcher::MatcherOptions;
     use crate::{MiddlewareKind, Runtime, Severity};
 
     fn middleware(source: &str) -> MiddlewareAnalysis {

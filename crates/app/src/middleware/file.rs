@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::middleware_config::analyze_middleware;
-use crate::middleware_matcher::MatcherOptions;
-use crate::pages_dir::PageFile;
+use crate::middleware::config::analyze_middleware;
+use crate::middleware::matcher::MatcherOptions;
+use crate::routes::pages_dir::PageFile;
 use crate::{Diagnostic, Middleware, MiddlewareKind, NextConfig, Severity};
 
 /// Extensions a middleware file may have, whatever `pageExtensions` allows beyond them.
@@ -186,7 +186,7 @@ mod tests {
     use std::path::Path;
 
     use super::find_middleware;
-    use crate::pages_dir::PageFile;
+    use crate::routes::pages_dir::PageFile;
     use crate::{Diagnostic, Middleware, MiddlewareKind, NextConfig, Runtime, Severity};
 
     const HANDLER: &str = "export default function middleware() {}\n";

@@ -14,8 +14,8 @@ use serde_json::Value as Json;
 use switchyard_jsc::{Context, JsError, Value, Vm};
 
 use crate::error::{ConfigError, ConfigErrorKind};
-use crate::next_config_load::{Exported, FINISH_SCRIPT, PHASE, position_in_stack};
-use crate::next_config_module::PreparedConfig;
+use crate::next_config::load::{Exported, FINISH_SCRIPT, PHASE, position_in_stack};
+use crate::next_config::module::PreparedConfig;
 
 /// Why JavaScriptCore could not evaluate the config.
 pub(crate) struct JscFailure {

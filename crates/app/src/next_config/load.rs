@@ -13,9 +13,9 @@ use std::time::Duration;
 use serde_json::Value as Json;
 
 use crate::error::{ConfigError, ConfigErrorKind};
+use crate::next_config::node::{self, NodeFailure};
 use crate::next_config::{InvalidConfig, NextConfig};
-use crate::next_config_node::{self, NodeFailure};
-use crate::{next_config_jsc, next_config_module};
+use crate::next_config::{jsc, module};
 
 /// The config file names Next.js looks for, in its order of preference.
 pub const CONFIG_FILES: [&str; 4] = [
@@ -117,7 +117,7 @@ pub(crate) fn load_with(root: &Path, evaluation: &Evaluation) -> Result<NextConf
             None,
         )
     })?;
-    let prepared = next_config_module::prepare(&source, &path).map_err(|syntax| {
+    let prepared = module::prepare(&source, &path).map_err(|syntax| {
         error(
             ConfigErrorKind::Syntax {
                 message: syntax.message,
@@ -127,12 +127,12 @@ pub(crate) fn load_with(root: &Path, evaluation: &Evaluation) -> Result<NextConf
         )
     })?;
 
-    let exported = match next_config_jsc::evaluate(&prepared, &path, root, evaluation.time_limit) {
+    let exported = match jsc::evaluate(&prepared, &path, root, evaluation.time_limit) {
         Ok(exported) => exported,
         Err(failure) if !failure.node_may_help => return Err(failure.located(&relative)),
         Err(failure) => {
-            let mode = next_config_node::mode_for(&path, &prepared, root);
-            match next_config_node::evaluate(evaluation, mode, &prepared, &path, root) {
+            let mode = node::mode_for(&path, &prepared, root);
+            match node::evaluate(evaluation, mode, &prepared, &path, root) {
                 Ok(exported) => exported,
                 Err(NodeFailure::Unavailable(reason)) => {
                     return Err(match &failure.required {

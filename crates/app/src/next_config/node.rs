@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value as Json, json};
 
 use crate::error::ConfigErrorKind;
-use crate::next_config_load::{Evaluation, Exported, FINISH_SCRIPT, position_in_stack};
-use crate::next_config_module::PreparedConfig;
+use crate::next_config::load::{Evaluation, Exported, FINISH_SCRIPT, position_in_stack};
+use crate::next_config::module::PreparedConfig;
 
 /// Starts the one line of stdout that carries the result.
 const MARK: &str = "__SWITCHYARD_NEXT_CONFIG__";
@@ -246,8 +246,8 @@ mod tests {
 
     use super::{NodeMode, mode_for};
     use crate::error::ConfigErrorKind;
-    use crate::next_config_load::{Evaluation, load_with};
-    use crate::next_config_module::prepare;
+    use crate::next_config::load::{Evaluation, load_with};
+    use crate::next_config::module::prepare;
 
     fn node_available() -> bool {
         Command::new("node")

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
-use crate::route_parse::page_from_file;
+use crate::routes::parse::page_from_file;
 use crate::{Diagnostic, Severity};
 
 /// Folders deeper than this are not walked (a symlink loop would otherwise never end).

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::percent_decoding::{self, MalformedPath};
-use crate::route_sort::compare_routes;
+use crate::routes::sort::compare_routes;
 use crate::{ParamValue, Params, Route, Segment};
 
 /// The app's routes, sorted as Next.js matches them.
@@ -83,6 +83,27 @@ impl RouteTable {
     /// One trailing slash is ignored. `[[...slug]]` matches its bare prefix with the parameter
     /// absent; catch-alls give [`ParamValue::Many`].
     pub fn lookup(&self, path: &str) -> Result<Option<(&Route, Params)>, MalformedPath> {
+        self.lookup_among(path, true, true)
+    }
+
+    /// Like [`RouteTable::find`], among routes without dynamic segments only: the pages Next
+    /// finds with the files, before `afterFiles` rewrites.
+    pub fn find_static(&self, path: &str) -> Option<(&Route, Params)> {
+        self.lookup_among(path, true, false).ok().flatten()
+    }
+
+    /// Like [`RouteTable::find`], among routes with dynamic segments only: what Next tries
+    /// after `afterFiles` rewrites.
+    pub fn find_dynamic(&self, path: &str) -> Option<(&Route, Params)> {
+        self.lookup_among(path, false, true).ok().flatten()
+    }
+
+    fn lookup_among(
+        &self,
+        path: &str,
+        with_static: bool,
+        with_dynamic: bool,
+    ) -> Result<Option<(&Route, Params)>, MalformedPath> {
         let path = path.split(['?', '#']).next().unwrap_or_default();
         if !path.starts_with('/') {
             return Ok(None);
@@ -94,18 +115,29 @@ impl RouteTable {
         let encoded = path.contains('%');
         if encoded {
             percent_decoding::check(path)?;
-        } else if let Some(&index) = self.static_pages.get(path) {
+        } else if with_static && let Some(&index) = self.static_pages.get(path) {
             return Ok(Some((&self.routes[index], Params::new())));
         }
         let rest = &path[1..];
         let found = if encoded {
             // Static names must be compared decoded, so every route is a candidate.
-            self.routes.iter().find(|route| matches(route, rest))
-        } else {
+            self.routes
+                .iter()
+                .filter(|route| {
+                    let is_static = route
+                        .segments
+                        .iter()
+                        .all(|segment| matches!(segment, Segment::Static(_)));
+                    if is_static { with_static } else { with_dynamic }
+                })
+                .find(|route| matches(route, rest))
+        } else if with_dynamic {
             self.dynamic
                 .iter()
                 .map(|&index| &self.routes[index])
                 .find(|route| matches(route, rest))
+        } else {
+            None
         };
         match found {
             Some(route) => Ok(Some((route, params(route, rest)?))),

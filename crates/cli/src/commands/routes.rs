@@ -14,6 +14,9 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     print_diagnostics(&project.diagnostics);
     let manifest = Manifest {
         build_id: String::new(),
+        base_path: project.config.base_path.clone(),
+        compress: project.config.compress,
+        custom_routes: None,
         routes: project
             .routes
             .iter()

@@ -8,10 +8,10 @@
 
 use http::HeaderMap;
 
-use crate::proxy_loop;
+use crate::runtimes::proxy_loop;
 
 /// Prefixes of header names no client may send.
-const INTERNAL_PREFIXES: &[&str] = &[switchyard_node::INTERNAL_PREFIX, "x-middleware-"];
+const INTERNAL_PREFIXES: &[&str] = &[switchyard_protocol::PREFIX, "x-middleware-"];
 
 /// Whole names no client may send (Next.js's routing headers).
 const INTERNAL_NAMES: &[&str] = &["x-now-route-matches", "x-matched-path"];

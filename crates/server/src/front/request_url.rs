@@ -10,8 +10,11 @@
 //! has its escaped unreserved characters decoded (RFC 3986 §6.2.2.2), which changes no
 //! meaning. The router and the middleware then both start from that one string.
 
+use http::request::Parts;
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderValue, Uri, header};
+
+use crate::options::ServerOptions;
 
 /// Why a request's target cannot be served.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,6 +155,15 @@ pub fn canonicalize(
         .map_err(|_| RequestUrlError::BadHost(authority.clone()))?;
     headers.insert(header::HOST, host);
     Ok(())
+}
+
+/// The request's Host (validated by [`canonicalize`] when the request came in), or the address
+/// we listen on.
+pub fn request_host<'a>(head: &'a Parts, options: &'a ServerOptions) -> &'a str {
+    head.headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or(&options.authority)
 }
 
 #[cfg(test)]

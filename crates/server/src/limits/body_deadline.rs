@@ -10,9 +10,9 @@ use http::{Response, StatusCode};
 use tokio::time::Instant;
 
 use crate::body::Body;
-use crate::log_throttle::{LogThrottle, more};
+use crate::limits::log_throttle::{LogThrottle, more};
 use crate::options::DEFAULT_RESPONSE_TIMEOUT;
-use crate::service::text;
+use crate::response::text;
 
 static TIMED_OUT: LogThrottle = LogThrottle::new();
 

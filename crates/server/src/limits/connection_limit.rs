@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
-use crate::log_throttle::{LogThrottle, more};
+use crate::limits::log_throttle::{LogThrottle, more};
 
 /// Refused connections kept open at once to linger; beyond this they are answered with what
 /// fits in the socket buffer and closed straight away, so that refusing cannot itself use up

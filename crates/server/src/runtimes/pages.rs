@@ -1,10 +1,9 @@
 //! Pages: HTML the build rendered, pages rendered per request by their runtime, the data URLs
 //! of client-side navigation (`/_next/data/<buildId>/<page>.json`) and the 404 page.
 //!
-//! A page's runtime is asked what to render with the internal header `x-switchyard-render`
-//! (JSON: `params`, `data` for a data request, `status` for the 404 page); a page whose
-//! getServerSideProps returned `notFound` answers with `x-switchyard-not-found`, and the
-//! server sends the 404 page instead.
+//! A page's runtime is asked what to render with the internal header [`protocol::RENDER`]; a
+//! page whose getServerSideProps returned `notFound` answers with [`protocol::NOT_FOUND`],
+//! and the server sends the 404 page instead.
 
 use bytes::Bytes;
 use http::request::Parts;
@@ -12,10 +11,15 @@ use http::{HeaderValue, Request, Response, StatusCode, Uri, header};
 use serde_json::json;
 use switchyard_app::{Params, Route, Runtime};
 use switchyard_node::NodeKind;
+use switchyard_protocol as protocol;
 
 use crate::body::Body;
 use crate::options::ServerOptions;
-use crate::service::{EdgeCall, RouteBody, edge_route, node_route, params_value, text};
+use crate::response::text;
+use crate::runtimes::edge::{EdgeCall, edge_route};
+use crate::runtimes::node::node_route;
+use crate::runtimes::params::params_value;
+use crate::runtimes::route_body::RouteBody;
 use crate::state::{AppState, NotFoundPage, Prerendered};
 
 /// Where the build's browser files are served.
@@ -23,7 +27,6 @@ pub const NEXT_STATIC_PREFIX: &str = "/_next/static/";
 
 /// Where client-side navigation fetches a page's data.
 pub const DATA_PREFIX: &str = "/_next/data/";
-const NOT_FOUND_HEADER: &str = "x-switchyard-not-found";
 const HTML: &str = "text/html; charset=utf-8";
 const JSON: &str = "application/json";
 
@@ -38,28 +41,37 @@ struct Render<'p> {
 
 impl Render<'_> {
     fn header(&self) -> String {
-        let mut render = json!({ "data": self.data, "params": params_value(self.params) });
-        if let Some(status) = self.status {
-            render["status"] = status.into();
+        protocol::Render {
+            data: self.data,
+            params: params_value(self.params),
+            status: self.status,
         }
-        render.to_string()
+        .to_header()
     }
 }
 
-/// The page `route` for the request `head`.
+/// The page `route` for the request `head`; `path` is the URL path that resolved to it
+/// (below the base path), which says which prerendered path to send.
 pub async fn page(
     state: &AppState,
     options: &ServerOptions,
     route: &Route,
     params: Params,
+    path: &str,
     head: Parts,
     body: RouteBody,
 ) -> Response<Body> {
     let status = (route.page == "/404").then_some(404);
-    match built(state, &route.page, head.uri.path()) {
-        Built::Page(Prerendered::Html { html, .. }) => {
-            let status = status.map_or(StatusCode::OK, |_| StatusCode::NOT_FOUND);
-            return html_response(status, html);
+    match built(state, &route.page, path) {
+        Built::Page(Prerendered::Html {
+            html,
+            cache_control,
+            ..
+        }) => {
+            if status.is_some() {
+                return no_store(html_response(StatusCode::NOT_FOUND, html));
+            }
+            return with_cache_control(html_response(StatusCode::OK, html), cache_control);
         }
         Built::Page(Prerendered::Redirect {
             destination,
@@ -75,7 +87,12 @@ pub async fn page(
         data: false,
         status,
     };
-    rendered(state, options, render, head, body).await
+    let response = rendered(state, options, render, head, body).await;
+    // A page rendered per request is never cached, unless it says otherwise.
+    if route.info.get_server_side_props || status.is_some() {
+        return no_store(response);
+    }
+    response
 }
 
 /// `/_next/data/<buildId>/<path>.json` → the build id and the page's path.
@@ -117,8 +134,13 @@ pub async fn data(
     };
     match built(state, &route.page, &page_path) {
         Built::Page(Prerendered::Html {
-            data: Some(data), ..
-        }) => return json_response(StatusCode::OK, data.clone()),
+            data: Some(data),
+            cache_control,
+            ..
+        }) => {
+            let response = json_response(StatusCode::OK, data.clone());
+            return with_cache_control(response, cache_control);
+        }
         Built::Page(Prerendered::Redirect {
             destination,
             status,
@@ -132,8 +154,8 @@ pub async fn data(
         Built::Page(Prerendered::NotFound) | Built::Unlisted => {
             return json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into());
         }
-        // A page without data has no data URL, as in Next.js.
-        Built::Page(_) => return missing(),
+        // A page without data has no data URL: Next answers with its 404 page.
+        Built::Page(_) => return not_found(state, options, head).await,
         Built::Render => {}
     }
     // The page's runtime sees the page's own URL, with the query the data URL had.
@@ -149,7 +171,11 @@ pub async fn data(
         data: true,
         status: None,
     };
-    rendered(state, options, render, page_head, body).await
+    let response = rendered(state, options, render, page_head, body).await;
+    if route.info.get_server_side_props {
+        return no_store(response);
+    }
+    response
 }
 
 /// What the build made of the URL `path` of `page`.
@@ -174,8 +200,12 @@ fn built<'s>(state: &'s AppState, page: &str, path: &str) -> Built<'s> {
     }
 }
 
-/// The 404 page, with status 404.
+/// The 404 page, with status 404, never cached.
 pub async fn not_found(state: &AppState, options: &ServerOptions, head: &Parts) -> Response<Body> {
+    no_store(not_found_page(state, options, head).await)
+}
+
+async fn not_found_page(state: &AppState, options: &ServerOptions, head: &Parts) -> Response<Body> {
     match &state.not_found {
         Some(NotFoundPage::Static(html)) => html_response(StatusCode::NOT_FOUND, html),
         Some(NotFoundPage::Rendered { page, runtime }) => {
@@ -215,7 +245,7 @@ async fn rendered(
         Runtime::Edge => edge_page(state, options, &render, head, body).await,
         Runtime::Nodejs => node_page(state, options, &render, head, body).await,
     };
-    if response.headers().contains_key(NOT_FOUND_HEADER) && render.status.is_none() {
+    if response.headers().contains_key(protocol::NOT_FOUND) && render.status.is_none() {
         return Box::pin(not_found(state, options, &for_not_found)).await;
     }
     response
@@ -257,6 +287,28 @@ fn copy_head(head: &Parts, uri: &str) -> Parts {
         .expect("a GET of a parsed URI is a valid request");
     *request.headers_mut() = head.headers.clone();
     request.into_parts().0
+}
+
+/// `Cache-Control` of pages rendered per request and of error pages, as Next sends it.
+pub(crate) const NO_STORE: &str = "private, no-cache, no-store, max-age=0, must-revalidate";
+
+/// `response` with [`NO_STORE`], unless it set its own `Cache-Control`.
+pub(crate) fn no_store(response: Response<Body>) -> Response<Body> {
+    with_cache_control(response, &Some(HeaderValue::from_static(NO_STORE)))
+}
+
+/// `response` with `cache_control`, unless it set its own.
+fn with_cache_control(
+    mut response: Response<Body>,
+    cache_control: &Option<HeaderValue>,
+) -> Response<Body> {
+    if let Some(value) = cache_control {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert_with(|| value.clone());
+    }
+    response
 }
 
 /// An HTML document as a response with `status`.

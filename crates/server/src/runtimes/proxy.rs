@@ -1,18 +1,57 @@
-//! Forwarding a request to another origin, for middleware rewrites to external URLs.
+//! Forwarding a request to another origin, for rewrites (middleware's or next.config's) to
+//! external URLs.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderValue, Request, Response, StatusCode, Uri, header};
 use http_body_util::Full;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::body::Body;
-use crate::log_throttle::{LogThrottle, more};
-use crate::service::text;
+use crate::limits::log_throttle::{LogThrottle, more};
+use crate::options::ServerOptions;
+use crate::response::text;
+use crate::routed::Routed;
+use crate::runtimes::proxy_loop;
+use crate::runtimes::route_body::read_body;
+use crate::state::AppState;
+
+/// Sends `routed` to `target` and streams the answer back; a request that already went
+/// through this server [`proxy_loop::MAX_DEPTH`] times ends with 508.
+pub async fn forward(
+    state: &AppState,
+    options: &ServerOptions,
+    target: Uri,
+    routed: Routed,
+) -> Response<Body> {
+    let Routed {
+        mut head,
+        body,
+        hops,
+        ..
+    } = routed;
+    if hops >= proxy_loop::MAX_DEPTH {
+        tracing::error!(
+            "{}: the request was rewritten to {target}, which came back to this server {hops} \
+             times; the loop was stopped with 508. Rewrite to a path of this app instead of its \
+             URL under another host name.",
+            head.uri.path()
+        );
+        return text(StatusCode::LOOP_DETECTED, "Loop Detected\n");
+    }
+    let body = match read_body(body, options.edge_body_limit, &head).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    proxy_loop::mark(&mut head.headers, hops);
+    state.proxy.forward(target, head, body).await
+}
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
 const HOP_BY_HOP: &[&str] = &[
@@ -34,9 +73,10 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 static TIMED_OUT: LogThrottle = LogThrottle::new();
 static CONNECT_FAILED: LogThrottle = LogThrottle::new();
 
-/// An HTTP client for proxied rewrites, with pooled connections.
+/// An HTTP and HTTPS client for proxied rewrites, with pooled connections. HTTPS origins are
+/// checked against the system's roots (`SSL_CERT_FILE` and `SSL_CERT_DIR` override them).
 pub struct Proxy {
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     response_timeout: Duration,
     connect_timeout: Duration,
 }
@@ -49,6 +89,19 @@ impl Proxy {
         let mut connector = HttpConnector::new();
         connector.set_connect_timeout(Some(connect_timeout));
         connector.set_nodelay(true);
+        // `https://` URLs are handed to the TCP connector as they are; it must not refuse them.
+        connector.enforce_http(false);
+        let tls = hyper_rustls::HttpsConnectorBuilder::new();
+        let tls = match tls.with_native_roots() {
+            Ok(tls) => tls,
+            Err(error) => {
+                tracing::warn!(
+                    "No trusted root certificates were found ({error}); rewrites to https:// URLs will fail. Install the ca-certificates package or set SSL_CERT_FILE."
+                );
+                hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(empty_roots())
+            }
+        };
+        let connector = tls.https_or_http().enable_http1().wrap_connector(connector);
         Self {
             client: Client::builder(TokioExecutor::new())
                 .pool_timer(TokioTimer::new())
@@ -61,13 +114,13 @@ impl Proxy {
 
     /// Sends the request to `target` and streams the answer back.
     pub async fn forward(&self, target: Uri, mut head: Parts, body: Bytes) -> Response<Body> {
-        if target.scheme_str() != Some("http") {
+        if !matches!(target.scheme_str(), Some("http" | "https")) {
             tracing::error!(
-                "The middleware rewrote to {target}, but Switchyard proxies only http:// URLs so far."
+                "A rewrite to {target} was not followed: Switchyard proxies only http:// and https:// URLs."
             );
             return text(
                 StatusCode::BAD_GATEWAY,
-                "Bad Gateway: Switchyard can proxy rewrites to http:// URLs only.\n",
+                "Bad Gateway: Switchyard can proxy rewrites to http:// and https:// URLs only.\n",
             );
         }
         for hop in HOP_BY_HOP {
@@ -129,4 +182,18 @@ impl Proxy {
             }
         }
     }
+}
+
+/// A TLS client configuration that trusts nobody: every https:// origin fails to verify.
+///
+/// rustls deprecates its ring provider for lacking post-quantum key exchange; ring is kept
+/// because it builds with a C compiler alone (aws-lc-rs needs more), and the same provider is
+/// what hyper-rustls's `ring` feature gives the normal configuration.
+#[allow(deprecated)]
+fn empty_roots() -> rustls::ClientConfig {
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth()
 }

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use http::{HeaderMap, HeaderValue};
 
 /// The header that carries the hop count.
-pub const HOP_HEADER: &str = "x-switchyard-hop";
+pub const HOP_HEADER: &str = switchyard_protocol::HOP;
 
 /// Hops through this server allowed before a request is refused (Next.js's middleware limit).
 pub const MAX_DEPTH: u32 = 5;
