@@ -12,6 +12,15 @@ use support::{Server, all_output, fixture, link_react, switchyard};
 
 /// Builds and starts a fixture with `env` set for the build (next.config reads it).
 fn serve(name: &str, env: &[(&str, &str)], start_env: &[(&str, &str)]) -> Server {
+    serve_with_output(name, env, start_env).0
+}
+
+/// [`serve`], with what the build printed.
+fn serve_with_output(
+    name: &str,
+    env: &[(&str, &str)],
+    start_env: &[(&str, &str)],
+) -> (Server, String) {
     let app = fixture(name);
     link_react(app.path());
     let mut command = switchyard();
@@ -27,7 +36,7 @@ fn serve(name: &str, env: &[(&str, &str)], start_env: &[(&str, &str)]) -> Server
     );
     let mut server = Server::start(app.path(), &[], start_env);
     server.app = Some(app);
-    server
+    (server, all_output(&output))
 }
 
 fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Response {
@@ -209,7 +218,16 @@ fn flate_decode(bytes: &[u8], into: &mut String) {
 
 #[test]
 fn base_path_and_trailing_slash_true() {
-    let server = serve("base-path-app", &[], &[]);
+    let (server, build_output) = serve_with_output("base-path-app", &[], &[]);
+    // One warning for the key Switchyard does not act on, none for those it does.
+    assert_eq!(
+        build_output
+            .matches("is not implemented by Switchyard")
+            .count(),
+        1,
+        "{build_output}"
+    );
+    assert!(build_output.contains("`assetPrefix`"), "{build_output}");
     let about = get(&server, "/docs/about/", &[("accept-encoding", "gzip")]);
     assert_eq!(about.status, 200);
     assert!(about.text().contains("About page."));

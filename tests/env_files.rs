@@ -92,6 +92,8 @@ fn production_precedence_on_both_runtimes_in_middleware_and_the_browser() {
         "ESCAPED": "$P_BASE",
         "QUOTED": "two words",
         "NEXT_PUBLIC_GREETING": "hello-public",
+        // next.config's env is inlined into server bundles too, as Next does.
+        "CONFIG_VALUE": "config:local",
     });
     for path in ["/api/edge", "/api/node"] {
         let (body, response) = values(&server, path);
@@ -131,6 +133,7 @@ fn test_mode_ignores_env_local() {
         assert_eq!(body["P_PROD"], "env", "{path}: {body}");
         assert_eq!(body["P_TEST"], "test", "{path}: {body}");
         assert_eq!(body["EXPANDED"], "env-env", "{path}: {body}");
+        assert_eq!(body["CONFIG_VALUE"], "config:env", "{path}: {body}");
         assert_eq!(response.header("x-env-local"), Some("env"), "{path}");
     }
 }
@@ -158,7 +161,11 @@ fn without_env_files_nothing_is_added() {
     );
     let server = Server::start(app.path(), &[], &[]);
     let (body, response) = values(&server, "/api/edge");
-    assert_eq!(body, json!({}), "undefined values are left out of the JSON");
+    assert_eq!(
+        body,
+        json!({ "CONFIG_VALUE": "config:undefined" }),
+        "undefined values are left out of the JSON; next.config's env is always inlined"
+    );
     assert_eq!(response.header("x-env-local"), Some("unset"));
 }
 

@@ -39,6 +39,7 @@ pub(crate) async fn bundle_edge_entry(
     allow_dynamic: Vec<String>,
     build_info: Arc<str>,
     stylesheets: Stylesheets,
+    env: Arc<[(String, String)]>,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
@@ -49,7 +50,7 @@ pub(crate) async fn bundle_edge_entry(
     } = generate(
         &root,
         &entry,
-        options(&root, &entry),
+        options(&root, &entry, &env),
         plugin.clone(),
         &imports,
     )
@@ -69,8 +70,8 @@ pub(crate) async fn bundle_edge_entry(
     Ok(RouteBundle::new(code, diagnostics))
 }
 
-fn options(root: &Path, entry: &BundleEntry) -> BundlerOptions {
-    let mut options = base_options(root, entry, "edge");
+fn options(root: &Path, entry: &BundleEntry, env: &[(String, String)]) -> BundlerOptions {
+    let mut options = base_options(root, entry, "edge", env);
     options.define.get_or_insert_default().insert(
         "process.env.NODE_ENV".to_string(),
         "\"production\"".to_string(),

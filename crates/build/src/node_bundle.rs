@@ -31,19 +31,26 @@ pub(crate) async fn bundle_node_entry(
     entry: BundleEntry,
     build_info: Arc<str>,
     stylesheets: Stylesheets,
+    env: Arc<[(String, String)]>,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
     let plugin = NodePlugin::new(imports.clone(), modules, stylesheets);
-    let Generated { chunk, diagnostics } =
-        generate(&root, &entry, options(&root, &entry), plugin, &imports).await?;
+    let Generated { chunk, diagnostics } = generate(
+        &root,
+        &entry,
+        options(&root, &entry, &env),
+        plugin,
+        &imports,
+    )
+    .await?;
     Ok(RouteBundle::new(
         chunk.map(|chunk| chunk.code.clone()),
         diagnostics,
     ))
 }
 
-fn options(root: &Path, entry: &BundleEntry) -> BundlerOptions {
+fn options(root: &Path, entry: &BundleEntry, env: &[(String, String)]) -> BundlerOptions {
     // `process.env.NODE_ENV` is left alone: the worker process sets it.
     BundlerOptions {
         // Node's resolution: the `node` condition, `main` before `module`, built-ins.
@@ -55,6 +62,6 @@ fn options(root: &Path, entry: &BundleEntry) -> BundlerOptions {
         footer: Some(AddonOutputOption::String(Some(
             COMMONJS_ENTRY_INTEROP.to_string(),
         ))),
-        ..base_options(root, entry, "nodejs")
+        ..base_options(root, entry, "nodejs", env)
     }
 }

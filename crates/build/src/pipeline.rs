@@ -287,11 +287,13 @@ pub(crate) fn build_app(
 
     // Compiled once for every bundle; its Node.js process (if any) lives as long as it does.
     let stylesheets = Stylesheets::new(&root, config);
+    // `NEXT_PUBLIC_*` and next.config's `env`, inlined into every bundle as Next does.
+    let env: Arc<[(String, String)]> =
+        switchyard_app::inlined_env(std::env::vars_os().filter_map(utf8_var), config).into();
     // The browser's files first: the server bundles name them.
     let client = if pages.is_empty() {
         ClientOutput::default()
     } else {
-        let env = switchyard_app::inlined_env(std::env::vars_os().filter_map(utf8_var), config);
         block_on(bundle_client(
             &root,
             &client_pages(&root, &pages, &special),
@@ -317,6 +319,7 @@ pub(crate) fn build_app(
         &progress,
         &build_info,
         &stylesheets,
+        &env,
     ));
     drop(stylesheets);
     progress.clear();
@@ -492,19 +495,23 @@ async fn bundle_all(
     progress: &Progress,
     build_info: &Arc<str>,
     stylesheets: &Stylesheets,
+    env: &Arc<[(String, String)]>,
 ) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
     for (index, job) in jobs.iter().enumerate() {
         let (root, entry) = (root.to_path_buf(), job.entry.clone());
         let (progress, page, runtime) = (progress.clone(), job.page.clone(), job.runtime);
         let (allow_dynamic, build_info) = (job.allow_dynamic.clone(), build_info.clone());
-        let stylesheets = stylesheets.clone();
+        let (stylesheets, env) = (stylesheets.clone(), env.clone());
         tasks.spawn(async move {
             let bundle = match runtime {
                 Runtime::Edge => {
-                    bundle_edge_entry(root, entry, allow_dynamic, build_info, stylesheets).await
+                    bundle_edge_entry(root, entry, allow_dynamic, build_info, stylesheets, env)
+                        .await
                 }
-                Runtime::Nodejs => bundle_node_entry(root, entry, build_info, stylesheets).await,
+                Runtime::Nodejs => {
+                    bundle_node_entry(root, entry, build_info, stylesheets, env).await
+                }
             };
             progress.finished(&page);
             (index, bundle)

@@ -38,10 +38,15 @@ impl RouteBundle {
 }
 
 /// The options every target starts from: `entry` of the app at `root` (absolute, canonical)
-/// as one output file with the entry's exports as named exports, and
-/// `process.env.NEXT_RUNTIME` replaced with `next_runtime`.
-pub(crate) fn base_options(root: &Path, entry: &BundleEntry, next_runtime: &str) -> BundlerOptions {
-    let mut define = FxIndexMap::default();
+/// as one output file with the entry's exports as named exports, `process.env.NEXT_RUNTIME`
+/// replaced with `next_runtime`, and the build's inlined `env` (`process.env.NAME`, JSON).
+pub(crate) fn base_options(
+    root: &Path,
+    entry: &BundleEntry,
+    next_runtime: &str,
+    env: &[(String, String)],
+) -> BundlerOptions {
+    let mut define: FxIndexMap<String, String> = env.iter().cloned().collect();
     define.insert(
         "process.env.NEXT_RUNTIME".to_string(),
         serde_json::to_string(next_runtime).expect("a string always serializes"),
