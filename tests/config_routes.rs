@@ -171,6 +171,10 @@ fn headers_redirects_and_rewrites_follow_nexts_order() {
         get(&server, "/revalidating", &[]).header("cache-control"),
         Some("s-maxage=60, stale-while-revalidate=31535940")
     );
+    assert_eq!(
+        get(&server, "/forever", &[]).header("cache-control"),
+        Some("s-maxage=31536000")
+    );
     assert_eq!(get(&server, "/about", &[]).header("cache-control"), None);
 
     // Public files are found before afterFiles and fallback rewrites.

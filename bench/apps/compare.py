@@ -48,6 +48,19 @@ def default_switchyard():
 
 
 SWITCHYARD = Path(os.environ.get("SWITCHYARD_BIN") or default_switchyard()).resolve()
+_switchyard_digest = None
+
+
+def switchyard_digest():
+    """The SHA-256 of the Switchyard binary (computed once), which says what made a build."""
+    global _switchyard_digest
+    if _switchyard_digest is None:
+        h = hashlib.sha256()
+        with open(SWITCHYARD, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _switchyard_digest = h.hexdigest()
+    return _switchyard_digest
 
 # What is never copied into the work folder: installs, build outputs, the harness's own file.
 NOT_SOURCES = {"node_modules", ".next", ".switchyard", "urls.txt", "next-env.d.ts"}
@@ -565,10 +578,17 @@ def compare_app(name, args):
         "switchyard": [str(SWITCHYARD), "build", "."],
         "next": ["node_modules/.bin/next", "build"],
     }
+    # A Switchyard build is reused only when the same binary made it (its SHA-256 is noted
+    # beside the build): a build by an older binary would hide what the new one changed.
+    sy_stamp = work / "compare-switchyard-build.binary"
     for side, command in builds.items():
         log = work / f"compare-{side}-build.log"
-        if args.reuse_builds and build_id(side, work):
+        if args.reuse_builds and build_id(side, work) and (
+                side != "switchyard"
+                or (sy_stamp.exists() and sy_stamp.read_text() == switchyard_digest())):
             continue
+        if side == "switchyard":
+            sy_stamp.unlink(missing_ok=True)
         print(f"   {side} build", file=sys.stderr)
         started = time.monotonic()
         code = run(command, work, env, log)
@@ -580,6 +600,8 @@ def compare_app(name, args):
             sides[side] = None
         else:
             outcome.setdefault("build_s", {})[side] = took
+            if side == "switchyard":
+                sy_stamp.write_text(switchyard_digest())
 
     if sides.get("next", True) is None:
         outcome["problems"].append("next build failed: the app's URLs are not compared")
@@ -703,7 +725,8 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("apps", nargs="*", help="app folders under bench/apps (default: all)")
     parser.add_argument("--reuse-builds", action="store_true",
-                        help="keep the .next and .switchyard of the last run when present")
+                        help="keep the .next of the last run when present, and its "
+                             ".switchyard when the same Switchyard binary built it")
     parser.add_argument("--keep-responses", action="store_true",
                         help="write each side's normalised view and raw body to "
                              ".work/<app>/compare-responses/")

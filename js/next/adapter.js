@@ -93,36 +93,37 @@ function relativize(url, base) {
 
 /**
  * Next.js re-formats same-origin rewrite and redirect URLs: a rewrite always names its locale,
- * and for a data request both point at the data URL of their page. The client of a data
- * request also learns about them in `x-nextjs-rewrite` / `x-nextjs-redirect` (a Location would
- * make its fetch follow the redirect).
+ * and for a data request the server routes the rewrite to the data URL of its page. The
+ * client of a data request learns about them in `x-nextjs-rewrite` / `x-nextjs-redirect` (a
+ * Location would make its fetch follow the redirect), which name the page, as in Next 16.
  */
 function normalizeResponse(response, context, nextConfig) {
   const { request, buildId, isData } = context;
   const reformat = (location, forceLocale) => {
     const url = new NextURL(location, { headers: request.headers, nextConfig, forceLocale });
     const sameHost = url.host === request.nextUrl.host;
+    const page = String(url);
     if (sameHost) url.buildId = buildId || url.buildId;
-    return { href: String(url), sameHost };
+    return { href: String(url), page, sameHost };
   };
 
   const rewrite = response.headers.get('x-middleware-rewrite');
   if (rewrite) {
-    const { href, sameHost } = reformat(rewrite, true);
+    const { href, page, sameHost } = reformat(rewrite, true);
     if (sameHost) response.headers.set('x-middleware-rewrite', href);
-    if (isData) response.headers.set('x-nextjs-rewrite', relativize(href, request.url));
+    if (isData) response.headers.set('x-nextjs-rewrite', relativize(page, request.url));
   }
 
   const location = response.headers.get('location');
   if (!location) return response;
-  const { href, sameHost } = reformat(location, false);
+  const { href, page, sameHost } = reformat(location, false);
   if (!isData && (!sameHost || href === location)) return response;
   // A Response.redirect() has immutable headers: change a copy.
   const copy = new Response(response.body, response);
   if (sameHost) copy.headers.set('location', href);
   if (isData) {
     copy.headers.delete('location');
-    copy.headers.set('x-nextjs-redirect', relativize(href, request.url));
+    copy.headers.set('x-nextjs-redirect', relativize(page, request.url));
   }
   return copy;
 }

@@ -7,7 +7,7 @@ use http::HeaderValue;
 use switchyard_app::{CustomRoutes, RouteTable, Runtime};
 use switchyard_edge::{EdgePool, EdgeRoute};
 use switchyard_node::{NodeOptions, NodePool};
-use switchyard_output::{Manifest, ManifestRoute, StaticPage};
+use switchyard_output::{ImageConfig, Manifest, ManifestRoute, StaticPage};
 
 use crate::error::ServerError;
 use crate::options::ServerOptions;
@@ -77,6 +77,8 @@ pub struct AppState {
     pub prerendered: HashMap<String, Prerendered>,
     /// The 404 page, when the app has pages.
     pub not_found: Option<NotFoundPage>,
+    /// next.config `images`: what `/_next/image` accepts.
+    pub images: ImageConfig,
 }
 
 impl AppState {
@@ -195,6 +197,7 @@ impl AppState {
             custom_routes: manifest.custom_routes,
             prerendered,
             not_found,
+            images: manifest.images.unwrap_or_default(),
         })
     }
 }
@@ -218,7 +221,10 @@ fn read_prerendered(
         } => Prerendered::Html {
             html: read(html)?,
             data: data.as_deref().map(read).transpose()?,
-            cache_control: revalidate.as_ref().and_then(revalidate_cache_control),
+            cache_control: data
+                .is_some()
+                .then(|| static_props_cache_control(revalidate.as_ref()))
+                .flatten(),
         },
         StaticPage::NotFound => Prerendered::NotFound,
         StaticPage::Paths { fallback, pages } => Prerendered::Paths {
@@ -251,16 +257,19 @@ fn not_found_page(
     }
 }
 
-/// The `Cache-Control` Next sends for a page that revalidates every `revalidate` seconds:
-/// shared caches may keep it that long, and serve it stale for up to a year in all.
-fn revalidate_cache_control(revalidate: &serde_json::Value) -> Option<HeaderValue> {
+/// The `Cache-Control` Next sends for a getStaticProps page: one that revalidates every
+/// `revalidate` seconds may be kept that long by shared caches and served stale for up to a
+/// year in all; one that never revalidates, a year.
+fn static_props_cache_control(revalidate: Option<&serde_json::Value>) -> Option<HeaderValue> {
     const YEAR: u64 = 31_536_000;
-    let seconds = revalidate.as_u64().filter(|&seconds| seconds > 0)?;
-    let stale = YEAR.saturating_sub(seconds);
-    HeaderValue::from_str(&format!(
-        "s-maxage={seconds}, stale-while-revalidate={stale}"
-    ))
-    .ok()
+    let value = match revalidate.and_then(serde_json::Value::as_u64) {
+        Some(seconds) if seconds > 0 => format!(
+            "s-maxage={seconds}, stale-while-revalidate={}",
+            YEAR.saturating_sub(seconds)
+        ),
+        _ => format!("s-maxage={YEAR}"),
+    };
+    HeaderValue::from_str(&value).ok()
 }
 
 #[cfg(test)]
@@ -268,12 +277,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn revalidating_pages_are_cached_as_next_says() {
+    fn static_props_pages_are_cached_as_next_says() {
+        let value = |revalidate: Option<serde_json::Value>| {
+            static_props_cache_control(revalidate.as_ref()).unwrap()
+        };
         assert_eq!(
-            revalidate_cache_control(&serde_json::json!(3600)).unwrap(),
+            value(Some(serde_json::json!(3600))),
             "s-maxage=3600, stale-while-revalidate=31532400"
         );
-        assert_eq!(revalidate_cache_control(&serde_json::json!(false)), None);
-        assert_eq!(revalidate_cache_control(&serde_json::json!(0)), None);
+        assert_eq!(value(Some(serde_json::json!(false))), "s-maxage=31536000");
+        assert_eq!(value(None), "s-maxage=31536000");
     }
 }

@@ -405,9 +405,9 @@ describe('the client router', () => {
     const router = startRouter('/', '/');
     browser.responses = (url) =>
       url.includes('/posts/5.')
-        ? { headers: { 'x-nextjs-rewrite': '/_next/data/B/posts/6.json' }, json: { pageProps: { id: '6' }, __N_SSP: true } }
+        ? { headers: { 'x-nextjs-rewrite': '/posts/6' }, json: { pageProps: { id: '6' }, __N_SSP: true } }
         : url.includes('/posts/7.')
-          ? { headers: { 'x-nextjs-rewrite': '/_next/data/B/about.json' }, json: {} }
+          ? { headers: { 'x-nextjs-rewrite': '/about' }, json: {} }
           : undefined;
     try {
       assert.equal(await router.push('/posts/5'), true);

@@ -68,10 +68,9 @@ pub async fn page(
             cache_control,
             ..
         }) => {
-            if status.is_some() {
-                return no_store(html_response(StatusCode::NOT_FOUND, html));
-            }
-            return with_cache_control(html_response(StatusCode::OK, html), cache_control);
+            // `/404` asked for by name is sent as it is, without the no-store of unknown URLs.
+            let status = status.map_or(StatusCode::OK, |_| StatusCode::NOT_FOUND);
+            return with_cache_control(html_response(status, html), cache_control);
         }
         Built::Page(Prerendered::Redirect {
             destination,
@@ -89,7 +88,7 @@ pub async fn page(
     };
     let response = rendered(state, options, render, head, body).await;
     // A page rendered per request is never cached, unless it says otherwise.
-    if route.info.get_server_side_props || status.is_some() {
+    if route.info.get_server_side_props {
         return no_store(response);
     }
     response
