@@ -68,6 +68,39 @@ fn rewrites_serve_another_route_under_the_same_url() {
 }
 
 #[test]
+fn a_data_request_rewritten_to_an_api_route_runs_the_route() {
+    each(|server, runtime| {
+        let manifest = std::fs::read_to_string(
+            server
+                .app
+                .as_ref()
+                .unwrap()
+                .path()
+                .join(".switchyard/manifest.json"),
+        )
+        .unwrap();
+        let build_id = serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["buildId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let response = http::request(
+            server.port,
+            "GET",
+            &format!("/_next/data/{build_id}/mw/node-rewrite.json"),
+            &[("x-nextjs-data", "1")],
+            None,
+        );
+        assert_eq!(response.status, 200, "{runtime}: {}", response.text());
+        assert_eq!(response.json()["url"], "/api/node-echo", "{runtime}");
+        assert_eq!(
+            response.header("x-nextjs-rewrite"),
+            Some("/api/node-echo"),
+            "{runtime}: the client learns the page, not a data URL"
+        );
+    });
+}
+
+#[test]
 fn request_headers_and_cookies_reach_the_route_and_response_headers_the_client() {
     each(|server, runtime| {
         let response = server.get("/mw/headers");

@@ -124,13 +124,28 @@ pub async fn data(
     if build_id != state.build_id {
         return missing();
     }
-    let Some((route, params)) = state
-        .routes
-        .find(&page_path)
-        .filter(|(route, _)| route.kind == switchyard_app::RouteKind::Page)
-    else {
+    let Some((route, params)) = state.routes.find(&page_path) else {
         return missing();
     };
+    if route.kind == switchyard_app::RouteKind::Api {
+        // The middleware rewrote a data request to an API route: Next runs the route.
+        let uri = match head.uri.query() {
+            Some(query) => format!("{page_path}?{query}"),
+            None => page_path.clone(),
+        };
+        let mut api_head = copy_head(head, &uri);
+        api_head.method = head.method.clone();
+        return match route.runtime {
+            Runtime::Edge => {
+                let call = EdgeCall::Api(&params);
+                edge_route(state, options, &route.page, call, api_head, body).await
+            }
+            Runtime::Nodejs => {
+                let kind = NodeKind::Api;
+                node_route(state, options, &route.page, kind, &params, api_head, body).await
+            }
+        };
+    }
     match built(state, &route.page, &page_path) {
         Built::Page(Prerendered::Html {
             data: Some(data),
