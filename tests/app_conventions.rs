@@ -227,25 +227,25 @@ fn next_modules_without_a_built_in_fail_the_build_alike_from_app_and_package() {
             "const x = 1;\nmodule.exports = require('next/dist/shared/lib/unknown-thing');\n",
         ),
         (
-            "image-ui/package.json",
-            r#"{ "name": "image-ui", "main": "index.js", "peerDependencies": { "next": "*" } }"#,
+            "script-ui/package.json",
+            r#"{ "name": "script-ui", "main": "index.js", "peerDependencies": { "next": "*" } }"#,
         ),
         (
-            "image-ui/index.js",
-            "module.exports = require('next/image');\n",
+            "script-ui/index.js",
+            "module.exports = require('next/script');\n",
         ),
     ]);
     fs::write(
         app.path().join("pages/uses-dist.js"),
-        "import thing from 'dist-ui';\nimport Image from 'image-ui';\n\
-         export default function P() { return <p>{String(thing)}{String(Image)}</p>; }\n",
+        "import thing from 'dist-ui';\nimport Script from 'script-ui';\n\
+         export default function P() { return <p>{String(thing)}{String(Script)}</p>; }\n",
     )
     .unwrap();
     fs::write(
-        app.path().join("pages/image.js"),
-        "import Image from 'next/image';\n\
+        app.path().join("pages/script.js"),
+        "import Script from 'next/script';\n\
          export const config = { runtime: 'experimental-edge' };\n\
-         export default function P() { return <Image src=\"/a.png\" />; }\n",
+         export default function P() { return <Script src=\"/a.js\" />; }\n",
     )
     .unwrap();
     let output = support::build(app.path());
@@ -259,9 +259,9 @@ fn next_modules_without_a_built_in_fail_the_build_alike_from_app_and_package() {
         "{text}"
     );
     assert!(
-        text.contains("./node_modules/image-ui/index.js:1:")
-            && text.contains("./pages/image.js:1:")
-            && text.contains("Switchyard has no built-in 'next/image' module yet"),
+        text.contains("./node_modules/script-ui/index.js:1:")
+            && text.contains("./pages/script.js:1:")
+            && text.contains("Switchyard has no built-in 'next/script' module yet"),
         "{text}"
     );
 }

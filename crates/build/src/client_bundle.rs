@@ -18,6 +18,7 @@ use crate::build_id::BuildIdHasher;
 use crate::client_plugin::ClientPlugin;
 use crate::css::{MediaFile, Stylesheets};
 use crate::error::BuildError;
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::route_bundle::{Bundled, run_bundler, transform_options, tsconfig};
 use crate::virtual_modules::{VirtualModules, js_string};
@@ -115,12 +116,13 @@ fn options(root: &Path, pages: &[ClientPage], env: &[(String, String)]) -> Bundl
 }
 
 /// Bundles `pages` of the app at `root` (absolute, canonical) for the browser, compiling the
-/// stylesheets they import with `stylesheets`.
+/// stylesheets they import with `stylesheets` and the images with `images`.
 pub(crate) async fn bundle_client(
     root: &Path,
     pages: &[ClientPage],
     env: &[(String, String)],
     stylesheets: &Stylesheets,
+    images: &ImageImports,
 ) -> Result<ClientOutput, BuildError> {
     let mut entries = vec![(
         MAIN_ID.to_string(),
@@ -136,7 +138,13 @@ pub(crate) async fn bundle_client(
         .iter()
         .find(|page| page.page == "/_app")
         .map_or("", |page| page.module.as_str());
-    let plugin = ClientPlugin::new(imports.clone(), modules, stylesheets.clone(), app);
+    let plugin = ClientPlugin::new(
+        imports.clone(),
+        modules,
+        stylesheets.clone(),
+        images.clone(),
+        app,
+    );
     let entry_name = Path::new("pages");
     let Bundled {
         assets,

@@ -18,6 +18,7 @@ use rolldown_resolver::ResolveError;
 use switchyard_app::{Diagnostic, Severity};
 
 use crate::css::{self, CompiledCss, GlobalCssRule, Stylesheets, Violation};
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::location::display_path;
@@ -38,6 +39,8 @@ pub(crate) struct ClientPlugin {
     global_rule: GlobalCssRule,
     /// The stylesheets this build met.
     styles: Arc<Mutex<Styles>>,
+    /// The build's imported images.
+    images: ImageImports,
 }
 
 /// An import of a global stylesheet that Next.js's rule forbids.
@@ -147,12 +150,14 @@ impl Styles {
 }
 
 impl ClientPlugin {
-    /// A plugin recording imports in `imports`, serving `virtual_modules` and compiling
-    /// `stylesheets`; the app's custom App is the module `app` (absolute, or a built-in).
+    /// A plugin recording imports in `imports`, serving `virtual_modules`, compiling
+    /// `stylesheets` and making `images` modules; the app's custom App is the module `app`
+    /// (absolute, or a built-in).
     pub(crate) fn new(
         imports: SharedImportReport,
         virtual_modules: VirtualModules,
         stylesheets: Stylesheets,
+        images: ImageImports,
         app: &str,
     ) -> Self {
         let app = Path::new(app);
@@ -163,6 +168,7 @@ impl ClientPlugin {
             stylesheets,
             global_rule,
             styles: Arc::default(),
+            images,
         }
     }
 
@@ -228,6 +234,9 @@ impl Plugin for ClientPlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
+        if let Some(config) = self.images.resolve(specifier) {
+            return Ok(Some(config));
+        }
         let importer = match self.virtual_modules.begin_resolve(args, &self.imports) {
             ResolveStart::Done(answer) => return Ok(answer),
             ResolveStart::Continue(importer) => importer,
@@ -261,6 +270,9 @@ impl Plugin for ClientPlugin {
     async fn load(&self, _ctx: SharedLoadPluginContext, args: &HookLoadArgs<'_>) -> HookLoadReturn {
         if css::is_stylesheet(args.id) {
             return Ok(Some(self.load_css(args.id).await));
+        }
+        if let Some(image) = self.images.load(args.id).await {
+            return Ok(Some(image));
         }
         Ok(match args.id {
             EMPTY_MODULE_ID => Some(js_module("export default {};")),

@@ -11,6 +11,7 @@ use crate::css::Stylesheets;
 use crate::dynamic_code::{dynamic_code_error, exports_using, find_dynamic_code, is_exempt};
 use crate::edge_plugin::EdgePlugin;
 use crate::error::BuildError;
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::location::{LineIndex, display_path};
 use crate::node_builtins::node_module_warning;
@@ -32,7 +33,8 @@ const MAIN_FIELDS: [&str; 4] = ["edge-light", "browser", "module", "main"];
 ///
 /// Dynamic code in modules matching one of the `allow_dynamic` globs (Next.js's
 /// `unstable_allowDynamic`: paths relative to the root, starting with `/`) does not fail it.
-/// CSS modules' class names come from the build's `stylesheets`.
+/// CSS modules' class names come from the build's `stylesheets`, imported images from its
+/// `images`.
 pub(crate) async fn bundle_edge_entry(
     root: PathBuf,
     entry: BundleEntry,
@@ -40,10 +42,11 @@ pub(crate) async fn bundle_edge_entry(
     build_info: Arc<str>,
     stylesheets: Stylesheets,
     env: Arc<[(String, String)]>,
+    images: ImageImports,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
-    let plugin = EdgePlugin::new(imports.clone(), modules, stylesheets);
+    let plugin = EdgePlugin::new(imports.clone(), modules, stylesheets, images);
     let Generated {
         chunk,
         mut diagnostics,

@@ -16,6 +16,7 @@ use rolldown_resolver::ResolveError;
 
 use crate::css::{self, Stylesheets};
 use crate::dynamic_code::rewrite_direct_eval;
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::{ImportSite, import_sites};
 use crate::node_builtins::{
@@ -34,21 +35,25 @@ pub(crate) struct EdgePlugin {
     virtual_modules: VirtualModules,
     /// The build's stylesheets: CSS modules' class names, as the browser build has them.
     stylesheets: Stylesheets,
+    /// The build's imported images.
+    images: ImageImports,
 }
 
 impl EdgePlugin {
-    /// A plugin recording imports in `imports`, serving `virtual_modules`, and taking CSS
-    /// modules' class names from `stylesheets`.
+    /// A plugin recording imports in `imports`, serving `virtual_modules`, taking CSS
+    /// modules' class names from `stylesheets` and making `images` modules.
     pub(crate) fn new(
         imports: SharedImportReport,
         virtual_modules: VirtualModules,
         stylesheets: Stylesheets,
+        images: ImageImports,
     ) -> Self {
         Self {
             imports,
             stubbed: Arc::default(),
             virtual_modules,
             stylesheets,
+            images,
         }
     }
 
@@ -82,6 +87,9 @@ impl Plugin for EdgePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
+        if let Some(config) = self.images.resolve(specifier) {
+            return Ok(Some(config));
+        }
         let importer = match self.virtual_modules.begin_resolve(args, &self.imports) {
             ResolveStart::Done(answer) => return Ok(answer),
             ResolveStart::Continue(importer) => importer,
@@ -120,6 +128,9 @@ impl Plugin for EdgePlugin {
         if css::is_stylesheet(args.id) {
             let module = self.stylesheets.server_module(args.id).await;
             return Ok(Some(js_module(&module)));
+        }
+        if let Some(image) = self.images.load(args.id).await {
+            return Ok(Some(image));
         }
         Ok(self.virtual_modules.load_for_server(args.id).or_else(|| {
             stub_specifier(args.id).map(|specifier| js_module(&stub_source(specifier)))

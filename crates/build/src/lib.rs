@@ -32,6 +32,7 @@ mod dynamic_code;
 mod edge_bundle;
 mod edge_plugin;
 mod error;
+mod image_import;
 mod import_report;
 mod import_sites;
 mod location;

@@ -12,6 +12,7 @@ use rolldown::{AddonOutputOption, BundlerOptions, EsModuleFlag, OutputFormat, Pl
 
 use crate::css::Stylesheets;
 use crate::error::BuildError;
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::node_plugin::NodePlugin;
 use crate::route_bundle::{Generated, RouteBundle, base_options, generate};
@@ -25,17 +26,18 @@ const COMMONJS_ENTRY_INTEROP: &str = "if (!module.exports || !module.exports.__e
      config: module.exports == null ? undefined : module.exports.config };\n}";
 
 /// Bundles the Node.js entry `entry` of the app at `root` (absolute, canonical); CSS modules'
-/// class names come from the build's `stylesheets`.
+/// class names come from the build's `stylesheets`, imported images from its `images`.
 pub(crate) async fn bundle_node_entry(
     root: PathBuf,
     entry: BundleEntry,
     build_info: Arc<str>,
     stylesheets: Stylesheets,
     env: Arc<[(String, String)]>,
+    images: ImageImports,
 ) -> Result<RouteBundle, BuildError> {
     let imports = SharedImportReport::default();
     let modules = VirtualModules::new(&root, &entry, build_info);
-    let plugin = NodePlugin::new(imports.clone(), modules, stylesheets);
+    let plugin = NodePlugin::new(imports.clone(), modules, stylesheets, images);
     let Generated { chunk, diagnostics } = generate(
         &root,
         &entry,

@@ -23,6 +23,7 @@ use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
 
 use crate::css::{self, Stylesheets};
+use crate::image_import::ImageImports;
 use crate::import_report::SharedImportReport;
 use crate::import_sites::import_sites;
 use crate::node_builtins::is_node_builtin;
@@ -40,23 +41,27 @@ pub(crate) struct NodePlugin {
     next_users: Arc<Mutex<HashMap<PathBuf, bool>>>,
     /// The build's stylesheets: CSS modules' class names, as the browser build has them.
     stylesheets: Stylesheets,
+    /// The build's imported images.
+    images: ImageImports,
     /// What `require` loads at run time, to keep only CommonJS packages external.
     node_require: Arc<NodeRequire>,
 }
 
 impl NodePlugin {
-    /// A plugin recording imports in `imports`, serving `virtual_modules`, and taking CSS
-    /// modules' class names from `stylesheets`.
+    /// A plugin recording imports in `imports`, serving `virtual_modules`, taking CSS
+    /// modules' class names from `stylesheets` and making `images` modules.
     pub(crate) fn new(
         imports: SharedImportReport,
         virtual_modules: VirtualModules,
         stylesheets: Stylesheets,
+        images: ImageImports,
     ) -> Self {
         Self {
             imports,
             virtual_modules,
             next_users: Arc::default(),
             stylesheets,
+            images,
             node_require: Arc::new(NodeRequire::new()),
         }
     }
@@ -164,6 +169,9 @@ impl Plugin for NodePlugin {
         args: &HookResolveIdArgs<'_>,
     ) -> HookResolveIdReturn {
         let specifier = args.specifier;
+        if let Some(config) = self.images.resolve(specifier) {
+            return Ok(Some(config));
+        }
         let importer = match self.virtual_modules.begin_resolve(args, &self.imports) {
             ResolveStart::Done(answer) => return Ok(answer),
             ResolveStart::Continue(importer) => importer,
@@ -223,6 +231,9 @@ impl Plugin for NodePlugin {
         if css::is_stylesheet(args.id) {
             let module = self.stylesheets.server_module(args.id).await;
             return Ok(Some(js_module(&module)));
+        }
+        if let Some(image) = self.images.load(args.id).await {
+            return Ok(Some(image));
         }
         Ok(self.virtual_modules.load_for_server(args.id))
     }

@@ -15,6 +15,7 @@ use crate::client_bundle::{ClientOutput, bundle_client};
 use crate::css::{MediaFile, Stylesheets};
 use crate::edge_bundle::bundle_edge_entry;
 use crate::error::BuildError;
+use crate::image_import::{ImageImports, image_config};
 use crate::location::display_path;
 use crate::node_bundle::bundle_node_entry;
 use crate::pages::{
@@ -27,7 +28,8 @@ use crate::route_bundle::RouteBundle;
 use crate::size::{DEFAULT_EDGE_SIZE_LIMIT_GZIP, gzip_size, size_limit_error};
 use crate::virtual_modules::{BUILD_ID_PLACEHOLDER, BundleEntry, SpecialModules, Wrap};
 use switchyard_output::{
-    EDGE_DIR, Manifest, ManifestMiddleware, ManifestRoute, NODE_DIR, PAGES_DIR, STATIC_DIR,
+    EDGE_DIR, ImageConfig, Manifest, ManifestMiddleware, ManifestRoute, NODE_DIR, PAGES_DIR,
+    STATIC_DIR,
 };
 
 /// The middleware's bundle, in its runtime's directory.
@@ -287,6 +289,13 @@ pub(crate) fn build_app(
 
     // Compiled once for every bundle; its Node.js process (if any) lives as long as it does.
     let stylesheets = Stylesheets::new(&root, config);
+    let image_config = image_config(config);
+    // Read once for every bundle; copied into `static/media/` with the stylesheets' files.
+    let images = ImageImports::new(
+        &root,
+        config.map_or("", |config| config.base_path.as_str()),
+        &image_config,
+    );
     // `NEXT_PUBLIC_*` and next.config's `env`, inlined into every bundle as Next does.
     let env: Arc<[(String, String)]> =
         switchyard_app::inlined_env(std::env::vars_os().filter_map(utf8_var), config).into();
@@ -299,6 +308,7 @@ pub(crate) fn build_app(
             &client_pages(&root, &pages, &special),
             &env,
             &stylesheets,
+            &images,
         ))?
     };
     let build_info: Arc<str> = Arc::from(build_info(&client));
@@ -320,6 +330,7 @@ pub(crate) fn build_app(
         &build_info,
         &stylesheets,
         &env,
+        &images,
     ));
     drop(stylesheets);
     progress.clear();
@@ -342,6 +353,7 @@ pub(crate) fn build_app(
     for (_, code) in &client.files {
         collected.hasher.add(code.as_bytes());
     }
+    collected.errors.extend(images.diagnostics());
     collected
         .warnings
         .extend(edge_static_props_warnings(&root, &pages));
@@ -404,7 +416,11 @@ pub(crate) fn build_app(
             client_build_manifest(&build_id, routes, &client),
         ));
     }
-    write_output(&options.out_dir, files, &client.media)?;
+    let mut media = client.media.clone();
+    media.extend(images.media());
+    media.sort();
+    media.dedup();
+    write_output(&options.out_dir, files, &media)?;
 
     // Static pages are rendered now, by the bundles just written.
     let prerendered = prerender_pages(
@@ -432,6 +448,7 @@ pub(crate) fn build_app(
         compress: config.is_none_or(|config| config.compress),
         // Their errors were the project's diagnostics, which stop a build before this.
         custom_routes: config.and_then(|config| switchyard_app::CustomRoutes::load(config).ok()),
+        images: (image_config != ImageConfig::default()).then_some(image_config),
         routes: entries,
         middleware: manifest_middleware,
         not_found: not_found_entry,
@@ -496,21 +513,30 @@ async fn bundle_all(
     build_info: &Arc<str>,
     stylesheets: &Stylesheets,
     env: &Arc<[(String, String)]>,
+    images: &ImageImports,
 ) -> Result<Vec<RouteBundle>, BuildError> {
     let mut tasks = JoinSet::new();
     for (index, job) in jobs.iter().enumerate() {
         let (root, entry) = (root.to_path_buf(), job.entry.clone());
         let (progress, page, runtime) = (progress.clone(), job.page.clone(), job.runtime);
         let (allow_dynamic, build_info) = (job.allow_dynamic.clone(), build_info.clone());
-        let (stylesheets, env) = (stylesheets.clone(), env.clone());
+        let (stylesheets, env, images) = (stylesheets.clone(), env.clone(), images.clone());
         tasks.spawn(async move {
             let bundle = match runtime {
                 Runtime::Edge => {
-                    bundle_edge_entry(root, entry, allow_dynamic, build_info, stylesheets, env)
-                        .await
+                    bundle_edge_entry(
+                        root,
+                        entry,
+                        allow_dynamic,
+                        build_info,
+                        stylesheets,
+                        env,
+                        images,
+                    )
+                    .await
                 }
                 Runtime::Nodejs => {
-                    bundle_node_entry(root, entry, build_info, stylesheets, env).await
+                    bundle_node_entry(root, entry, build_info, stylesheets, env, images).await
                 }
             };
             progress.finished(&page);

@@ -190,6 +190,7 @@ mod tests {
             base_path: String::new(),
             compress: true,
             custom_routes: None,
+            images: None,
             build_id: "x".to_string(),
             routes: vec![
                 entry("/", Runtime::Nodejs, None),
@@ -228,6 +229,7 @@ it requires from node_modules
             base_path: String::new(),
             compress: true,
             custom_routes: None,
+            images: None,
             build_id: "x".to_string(),
             routes: vec![
                 entry("/", Runtime::Nodejs, None),
@@ -269,6 +271,7 @@ it requires from node_modules
             base_path: String::new(),
             compress: true,
             custom_routes: None,
+            images: None,
             build_id: "x".to_string(),
             routes: vec![entry("/api/a", Runtime::Edge, Some((85, 90)))],
             middleware: None,

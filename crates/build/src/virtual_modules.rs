@@ -42,6 +42,8 @@ const BUILTINS: &[Builtin] = &[
     builtin!("next/app", "app.js"),
     builtin!("next/error", "error.js"),
     builtin!("next/dynamic", "dynamic.js"),
+    builtin!("next/image", "image.js"),
+    builtin!("next/legacy/image", "legacy/image.js"),
     builtin!("next/internal/contexts", "internal/contexts.js"),
     builtin!("next/internal/render", "internal/render.js"),
     builtin!("next/internal/page-edge", "internal/page-edge.js"),
@@ -79,6 +81,9 @@ const NEXT_DIST_FILES: &[(&str, &str)] = &[
     ("next/dist/shared/lib/head", "next/head"),
     ("next/dist/client/router", "next/router"),
     ("next/dist/shared/lib/dynamic", "next/dynamic"),
+    ("next/dist/shared/lib/image-external", "next/image"),
+    ("next/dist/client/image-component", "next/image"),
+    ("next/dist/client/legacy/image", "next/legacy/image"),
     ("next/dist/pages/_document", "next/document"),
     ("next/dist/pages/_app", "next/app"),
     ("next/dist/pages/_error", "next/error"),
@@ -98,7 +103,14 @@ const NEXT_DIST_FILES: &[(&str, &str)] = &[
 /// The modules whose `require` gives the default export itself, with the named exports on
 /// it, as the `next` package's CommonJS files for them do: a package's
 /// `const Link = require('next/link')` renders `<Link>`.
-const DEFAULT_IS_MODULE: [&str; 4] = ["next/link", "next/head", "next/router", "next/dynamic"];
+const DEFAULT_IS_MODULE: [&str; 6] = [
+    "next/link",
+    "next/head",
+    "next/router",
+    "next/dynamic",
+    "next/image",
+    "next/legacy/image",
+];
 
 /// Ids of the CommonJS faces of [`DEFAULT_IS_MODULE`]: this prefix and the module's name.
 const COMMONJS_FACE_PREFIX: &str = "\0switchyard:commonjs:";
@@ -123,7 +135,8 @@ fn commonjs_face(module: &str) -> String {
 
 /// The `next` modules apps and packages may import, for messages.
 const PUBLIC_MODULES: &str = "next/server, next/document, next/head, next/link, next/router, \
-                              next/app, next/error and next/dynamic";
+                              next/app, next/error, next/dynamic, next/image and \
+                              next/legacy/image";
 
 /// The built-in module `specifier` names (`next/link`, `next/link.js`,
 /// `next/dist/client/link`), if any.
@@ -426,7 +439,7 @@ impl VirtualModules {
             // Entries are the route files the project model found; rolldown reports a missing one.
             return ResolveStart::Done(None);
         };
-        // A public module with no built-in yet (`next/image`) still comes from an installed
+        // A public module with no built-in yet (`next/script`) still comes from an installed
         // `next`, as it did before there were built-ins, so that apps using one keep
         // building; files inside the package never do.
         let installed_fallback = !args.specifier.starts_with("next/dist/")
@@ -527,7 +540,14 @@ mod tests {
             ),
             Some(server)
         );
-        assert_eq!(modules.resolve("next/image", Some("/app/x.js")), None);
+        assert_eq!(modules.resolve("next/script", Some("/app/x.js")), None);
+        assert_eq!(
+            modules.resolve(
+                "next/dist/shared/lib/image-external",
+                Some("/app/node_modules/ui/index.js")
+            ),
+            builtin("next/image").map(|b| b.id)
+        );
         assert!(is_next_specifier("next/image") && is_next_specifier("next"));
         assert!(!is_next_specifier("next/package.json") && !is_next_specifier("nextra"));
         assert!(no_builtin_message("next/dist/x").contains("file inside the `next` package"));

@@ -11,9 +11,14 @@
 //!   static/              browser files, served under /_next/static/
 //! ```
 
+mod image_config;
 mod layout;
 mod manifest;
 
+pub use image_config::{
+    DEFAULT_CONTENT_SECURITY_POLICY, DEFAULT_DEVICE_SIZES, DEFAULT_IMAGE_SIZES,
+    DEFAULT_MINIMUM_CACHE_TTL, DEFAULT_QUALITIES, ImageConfig, RemotePattern,
+};
 pub use layout::{EDGE_DIR, NODE_DIR, PAGES_DIR, STATIC_DIR};
 pub use manifest::{
     MANIFEST_FILE, Manifest, ManifestError, ManifestMiddleware, ManifestRoute, StaticPage,

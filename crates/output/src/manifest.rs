@@ -27,6 +27,10 @@ pub struct Manifest {
     /// redirect Next adds; `None` when there are none at all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_routes: Option<switchyard_app::CustomRoutes>,
+    /// next.config `images`, resolved (what `/_next/image` accepts); `None` is Next.js's
+    /// defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<crate::ImageConfig>,
     /// Every route of the app, in the order the project model sorted them.
     pub routes: Vec<ManifestRoute>,
     /// The middleware (or proxy), when the app has one.
@@ -191,6 +195,7 @@ mod tests {
             base_path: String::new(),
             compress: true,
             custom_routes: None,
+            images: None,
             routes: vec![ManifestRoute {
                 route,
                 bundle: Some("edge/api/[id].js".to_string()),

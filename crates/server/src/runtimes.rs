@@ -2,6 +2,7 @@
 //! only dispatches it (Edge pool, Node.js workers, files, another origin).
 
 pub mod edge;
+pub mod image;
 pub mod node;
 pub mod pages;
 pub mod params;
@@ -52,6 +53,7 @@ pub async fn serve(
                 None => crate::error_page::response(http::StatusCode::NOT_FOUND),
             }
         }
+        Target::Image => image::serve(state, options, &head).await,
         Target::Data(path) => {
             with_path(&mut head, &path);
             pages::data(state, options, &head, body).await

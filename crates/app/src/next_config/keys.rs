@@ -9,6 +9,9 @@
 //!   serves the Pages Router only), so a Pages Router app behaves the same without it;
 //! - everything else, including keys Next.js does not know: reported.
 //!
+//! `images` is implemented in part: its sub-keys Switchyard does not act on are reported as
+//! `images.<key>`.
+//!
 //! A few keys count as implemented only with the value Switchyard's behaviour matches:
 //! `poweredByHeader: false` (Switchyard never sends `X-Powered-By`), `generateEtags: false`
 //! (it sends no ETag for pages), `output: 'standalone'` (a packaging choice; `'export'` is
@@ -26,6 +29,8 @@ const IMPLEMENTED: &[&str] = &[
     "headers",
     // Locale-prefixed routing, domains and default locales; not `Accept-Language` detection.
     "i18n",
+    // In part: see `IMAGES_IMPLEMENTED`.
+    "images",
     "pageExtensions",
     "redirects",
     "rewrites",
@@ -73,6 +78,25 @@ const HARMLESS: &[&str] = &[
     "cacheLife",
     "htmlLimitedBots",
     "reactMaxHeadersLength",
+];
+
+/// `images.*` keys Switchyard implements: `next/image`'s widths, qualities and path, static
+/// image imports, and what `/_next/image` accepts and answers with (it sends images as they
+/// are: `formats` and the rest of the optimizer's options are not acted on yet).
+const IMAGES_IMPLEMENTED: &[&str] = &[
+    "contentDispositionType",
+    "contentSecurityPolicy",
+    "dangerouslyAllowSVG",
+    "deviceSizes",
+    "disableStaticImages",
+    "domains",
+    "imageSizes",
+    "loader",
+    "minimumCacheTTL",
+    "path",
+    "qualities",
+    "remotePatterns",
+    "unoptimized",
 ];
 
 /// `experimental.*` keys Switchyard implements.
@@ -208,6 +232,13 @@ pub fn unimplemented_config_keys(raw: &Json) -> Vec<String> {
             keys.push(key.clone());
         }
     }
+    if let Some(images) = config.get("images").and_then(Json::as_object) {
+        for (key, value) in images {
+            if !value.is_null() && !IMAGES_IMPLEMENTED.contains(&key.as_str()) {
+                keys.push(format!("images.{key}"));
+            }
+        }
+    }
     if let Some(experimental) = config.get("experimental").and_then(Json::as_object) {
         for (key, value) in experimental {
             let known = EXPERIMENTAL_IMPLEMENTED.contains(&key.as_str())
@@ -250,6 +281,7 @@ mod tests {
             "typescript": { "ignoreBuildErrors": true },
             "experimental": { "runtime": "edge", "caseSensitiveRoutes": true, "cpus": 2, "ppr": false },
             "assetPrefix": null,
+            "images": { "deviceSizes": [640], "remotePatterns": [], "unoptimized": true, "formats": null },
         });
         assert_eq!(unimplemented_config_keys(&raw), Vec::<String>::new());
     }
@@ -257,7 +289,7 @@ mod tests {
     #[test]
     fn other_keys_are_reported_sorted() {
         let raw = json!({
-            "images": { "unoptimized": true },
+            "images": { "unoptimized": true, "loaderFile": "./loader.js", "formats": ["image/avif"] },
             "poweredByHeader": true,
             "output": "export",
             "assetPrefix": "https://cdn.example.com",
@@ -271,7 +303,8 @@ mod tests {
                 "assetPrefix",
                 "experimental.proxyTimeout",
                 "experimental.scrollRestoration",
-                "images",
+                "images.formats",
+                "images.loaderFile",
                 "myOwnKey",
                 "output",
                 "poweredByHeader",

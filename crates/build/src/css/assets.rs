@@ -88,8 +88,14 @@ fn escape_quoted(text: &str) -> String {
 /// its extension.
 fn media_file(path: &Path) -> std::io::Result<MediaFile> {
     let bytes = std::fs::read(path)?;
+    Ok(media_file_of(path, &bytes))
+}
+
+/// [`media_file`] of the file at `path` whose content, already read, is `bytes` (images
+/// imported from JavaScript are named the same way).
+pub(crate) fn media_file_of(path: &Path, bytes: &[u8]) -> MediaFile {
     let mut hasher = BuildIdHasher::new();
-    hasher.add(&bytes);
+    hasher.add(bytes);
     let hash = &hasher.finish()[..8];
     let stem = path
         .file_stem()
@@ -99,10 +105,10 @@ fn media_file(path: &Path) -> std::io::Result<MediaFile> {
         Some(extension) => format!("{stem}.{hash}.{}", safe_name(&extension.to_string_lossy())),
         None => format!("{stem}.{hash}"),
     };
-    Ok(MediaFile {
+    MediaFile {
         output: format!("{STATIC_DIR}/{MEDIA_DIR}/{name}"),
         source: path.to_path_buf(),
-    })
+    }
 }
 
 /// `name` with only characters that need no escaping in a URL or a CSS string.

@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use switchyard_app::NextConfig;
 use tokio::sync::OnceCell;
 
-pub(crate) use assets::MediaFile;
+pub(crate) use assets::{MediaFile, media_file_of};
 pub(crate) use class_names::is_css_module;
 pub(crate) use error::{CssError, CssWarning};
 pub(crate) use global_rule::{GlobalCssRule, Violation};

@@ -17,6 +17,7 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
         base_path: project.config.base_path.clone(),
         compress: project.config.compress,
         custom_routes: None,
+        images: None,
         routes: project
             .routes
             .iter()

@@ -1,8 +1,8 @@
 //! Stages 5 and 7: what a path names among the app's own files and routes.
 //!
-//! Stage 5 (Next's "filesystem") covers `public/`, `/_next/static/`, `/_next/data/` and the
-//! routes without dynamic segments; stage 7 the dynamic routes. Both strip `basePath` first: a
-//! path without it names nothing here.
+//! Stage 5 (Next's "filesystem") covers `public/`, `/_next/static/`, `/_next/image`,
+//! `/_next/data/` and the routes without dynamic segments; stage 7 the dynamic routes. Both
+//! strip `basePath` first: a path without it names nothing here.
 
 use http::{Method, request::Parts};
 use switchyard_app::{Params, Route};
@@ -18,6 +18,8 @@ pub enum Target<'s> {
     NextStatic(String),
     /// A `/_next/data/` URL, by its path below the base path.
     Data(String),
+    /// `/_next/image`, the image endpoint (its query says which image).
+    Image,
     /// A page or API route, with its params and the path below the base path.
     Route {
         route: &'s Route,
@@ -26,11 +28,15 @@ pub enum Target<'s> {
     },
 }
 
-/// Stage 5: a public file, a build file, a data URL or a route without dynamic segments.
+/// Stage 5: a public file, a build file, the image endpoint, a data URL or a route without
+/// dynamic segments.
 pub fn find_file<'s>(state: &'s AppState, head: &Parts) -> Option<Target<'s>> {
     let path = strip_base_path(&state.base_path, head.uri.path())?;
     if (head.method == Method::GET || head.method == Method::HEAD) && state.public.has(path) {
         return Some(Target::Public(path.to_owned()));
+    }
+    if crate::runtimes::image::is_endpoint(path) {
+        return Some(Target::Image);
     }
     if let Some(file) = path.strip_prefix(NEXT_STATIC_PREFIX.trim_end_matches('/')) {
         return Some(Target::NextStatic(file.to_owned()));
