@@ -25,31 +25,21 @@
 mod build_id;
 #[cfg(test)]
 mod build_tests;
-mod client_bundle;
-mod client_plugin;
+mod client;
 mod css;
-mod dynamic_code;
-mod edge_bundle;
-mod edge_plugin;
+mod diagnostics;
+mod edge;
 mod error;
 mod image_import;
-mod import_report;
-mod import_sites;
-mod location;
 #[cfg(test)]
 mod middleware_build_tests;
+mod node;
 #[cfg(test)]
 mod node_build_tests;
-mod node_builtins;
-mod node_bundle;
-mod node_externals;
-mod node_plugin;
-mod original_position;
 mod pages;
 mod pipeline;
 mod prerender;
 mod progress;
-mod rolldown_diagnostics;
 mod route_bundle;
 mod route_table;
 mod size;
@@ -61,7 +51,7 @@ mod test_edge;
 mod test_routes;
 mod virtual_modules;
 
-pub use edge_bundle::MODULE_GLOBAL;
+pub use edge::bundle::MODULE_GLOBAL;
 pub use error::BuildError;
 pub use pipeline::{BuildOptions, BuildOutput, build, build_project};
 pub use route_table::route_table;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use switchyard_app::{Diagnostic, Route, RouteKind, Runtime, Severity, SpecialFiles};
 
-use crate::client_bundle::{ClientOutput, ClientPage, STATIC_DIR};
-use crate::location::display_path;
+use crate::client::bundle::{ClientOutput, ClientPage, STATIC_DIR};
+use crate::diagnostics::location::display_path;
 use crate::virtual_modules::{BUILD_ID_PLACEHOLDER, SpecialModules};
 
 /// The page that answers unknown URLs: `pages/404`, else `_error` (the app's or Switchyard's).

@@ -11,13 +11,13 @@ use switchyard_app::{
 use tokio::task::JoinSet;
 
 use crate::build_id::BuildIdHasher;
-use crate::client_bundle::{ClientOutput, bundle_client};
+use crate::client::bundle::{ClientOutput, bundle_client};
 use crate::css::{MediaFile, Stylesheets};
-use crate::edge_bundle::bundle_edge_entry;
+use crate::diagnostics::location::display_path;
+use crate::edge::bundle::bundle_edge_entry;
 use crate::error::BuildError;
 use crate::image_import::{ImageImports, image_config};
-use crate::location::display_path;
-use crate::node_bundle::bundle_node_entry;
+use crate::node::bundle::bundle_node_entry;
 use crate::pages::{
     ERROR_PAGE, build_info, client_build_manifest, client_pages, edge_static_props_warnings,
     missing_react, not_found_route, page_file,

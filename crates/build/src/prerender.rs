@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use switchyard_app::{Diagnostic, RouteKind, Runtime, Severity};
 use switchyard_node::{PrerenderJob, Prerendered, prerender};
 
-use crate::location::display_path;
+use crate::diagnostics::location::display_path;
 use switchyard_output::{ManifestRoute, StaticPage};
 
 /// Where prerendered pages go under the output directory.

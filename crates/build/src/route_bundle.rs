@@ -13,10 +13,10 @@ use rolldown_plugin::Plugin;
 use rolldown_utils::indexmap::FxIndexMap;
 use switchyard_app::{Diagnostic, Severity};
 
+use crate::diagnostics::import_report::SharedImportReport;
+use crate::diagnostics::location::display_path;
+use crate::diagnostics::rolldown::{convert, module_not_found};
 use crate::error::BuildError;
-use crate::import_report::SharedImportReport;
-use crate::location::display_path;
-use crate::rolldown_diagnostics::{convert, module_not_found};
 use crate::virtual_modules::BundleEntry;
 
 /// What bundling one entry produced.

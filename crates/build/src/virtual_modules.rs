@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rolldown_common::ImportKind;
 use rolldown_plugin::{HookLoadOutput, HookResolveIdArgs, HookResolveIdOutput};
 
-use crate::import_report::SharedImportReport;
+use crate::diagnostics::import_report::SharedImportReport;
 
 /// A module Switchyard ships: the specifier apps import, its id in the bundler, its source.
 struct Builtin {

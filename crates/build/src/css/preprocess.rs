@@ -11,7 +11,7 @@ use super::error::{CssError, CssWarning};
 use super::postcss_config::PostcssConfig;
 use super::runner::{Failure, FailureKind, RunError, Runner, Settings};
 use super::sass::{MISSING_SASS, is_sass};
-use crate::location::display_path;
+use crate::diagnostics::location::display_path;
 
 /// A file's text, ready for lightningcss.
 #[derive(Debug, Clone)]

@@ -28,7 +28,7 @@ use tokio::sync::OnceCell;
 pub(crate) use config::image_config;
 
 use crate::css::{MediaFile, media_file_of};
-use crate::location::display_path;
+use crate::diagnostics::location::display_path;
 use crate::virtual_modules::{js_module, js_string};
 
 /// What `next/image` imports for the build's `images` config.

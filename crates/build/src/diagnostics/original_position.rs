@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rolldown_sourcemap::SourceMap;
 
-use crate::location::{LineIndex, normalize};
+use crate::diagnostics::location::{LineIndex, normalize};
 
 /// Where a position in the bundle came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

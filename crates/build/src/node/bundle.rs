@@ -11,10 +11,10 @@ use std::sync::Arc;
 use rolldown::{AddonOutputOption, BundlerOptions, EsModuleFlag, OutputFormat, Platform};
 
 use crate::css::Stylesheets;
+use crate::diagnostics::import_report::SharedImportReport;
 use crate::error::BuildError;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
-use crate::node_plugin::NodePlugin;
+use crate::node::plugin::NodePlugin;
 use crate::route_bundle::{Generated, RouteBundle, base_options, generate};
 use crate::virtual_modules::{BundleEntry, VirtualModules};
 

@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rolldown_error::{BuildDiagnostic, EventKind};
 use switchyard_app::{Diagnostic, Severity};
 
-use crate::import_sites::ImportSite;
-use crate::location::display_path;
-use crate::rolldown_diagnostics::module_not_found;
+use crate::diagnostics::import_sites::ImportSite;
+use crate::diagnostics::location::display_path;
+use crate::diagnostics::rolldown::module_not_found;
 use crate::virtual_modules::no_builtin_message;
 
 /// The imports seen during one bundling.

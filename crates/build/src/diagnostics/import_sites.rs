@@ -8,7 +8,7 @@ use oxc::ast::ast::{
 use oxc::ast_visit::{Visit, walk};
 use oxc::span::Span;
 
-use crate::location::LineIndex;
+use crate::diagnostics::location::LineIndex;
 
 /// One import of a module by a literal specifier.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,11 +15,11 @@ use rolldown_utils::indexmap::FxIndexMap;
 use switchyard_app::Diagnostic;
 
 use crate::build_id::BuildIdHasher;
-use crate::client_plugin::ClientPlugin;
+use crate::client::plugin::ClientPlugin;
 use crate::css::{MediaFile, Stylesheets};
+use crate::diagnostics::import_report::SharedImportReport;
 use crate::error::BuildError;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
 use crate::route_bundle::{Bundled, run_bundler, transform_options, tsconfig};
 use crate::virtual_modules::{VirtualModules, js_string};
 

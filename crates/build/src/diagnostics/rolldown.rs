@@ -8,7 +8,7 @@ use rolldown_error::{
 };
 use switchyard_app::{Diagnostic, Severity};
 
-use crate::location::display_path;
+use crate::diagnostics::location::display_path;
 
 /// `diagnostic` as an app diagnostic, or `None` when it is not worth showing.
 ///

@@ -5,7 +5,7 @@
 //! Packages that use `next` are the exception: they are bundled, so their `next/*` imports
 //! are Switchyard's built-in modules, the same instances the page and the renderer use,
 //! rather than the `next` package Node would find (or not) at run time. So is every package
-//! module `require` would not load as the same CommonJS file (`node_externals`): ES modules,
+//! module `require` would not load as the same CommonJS file (`node::externals`): ES modules,
 //! packages exported only to `import`, copies the bundle would not find.
 
 use std::borrow::Cow;
@@ -23,11 +23,11 @@ use rolldown_resolver::ResolveError;
 use rolldown_utils::ecmascript::is_path_like_specifier;
 
 use crate::css::{self, Stylesheets};
+use crate::diagnostics::import_report::SharedImportReport;
+use crate::diagnostics::import_sites::import_sites;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
-use crate::import_sites::import_sites;
-use crate::node_builtins::is_node_builtin;
-use crate::node_externals::{NodeRequire, Placement};
+use crate::node::builtins::is_node_builtin;
+use crate::node::externals::{NodeRequire, Placement};
 use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
 
 /// The Node.js rules as a rolldown plugin; clones share one report.

@@ -8,14 +8,14 @@ use rolldown::{BundlerOptions, OutputFormat, Platform, ResolveOptions, SourceMap
 use switchyard_app::{Diagnostic, Severity};
 
 use crate::css::Stylesheets;
-use crate::dynamic_code::{dynamic_code_error, exports_using, find_dynamic_code, is_exempt};
-use crate::edge_plugin::EdgePlugin;
+use crate::diagnostics::import_report::SharedImportReport;
+use crate::diagnostics::location::{LineIndex, display_path};
+use crate::diagnostics::original_position::{OriginalPosition, OriginalPositions};
+use crate::edge::dynamic_code::{dynamic_code_error, exports_using, find_dynamic_code, is_exempt};
+use crate::edge::plugin::EdgePlugin;
 use crate::error::BuildError;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
-use crate::location::{LineIndex, display_path};
-use crate::node_builtins::node_module_warning;
-use crate::original_position::{OriginalPosition, OriginalPositions};
+use crate::node::builtins::node_module_warning;
 use crate::route_bundle::{Generated, RouteBundle, base_options, generate};
 use crate::virtual_modules::{BundleEntry, VirtualModules};
 

@@ -18,11 +18,11 @@ use rolldown_resolver::ResolveError;
 use switchyard_app::{Diagnostic, Severity};
 
 use crate::css::{self, CompiledCss, GlobalCssRule, Stylesheets, Violation};
+use crate::diagnostics::import_report::SharedImportReport;
+use crate::diagnostics::import_sites::import_sites;
+use crate::diagnostics::location::display_path;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
-use crate::import_sites::import_sites;
-use crate::location::display_path;
-use crate::node_builtins::is_node_builtin;
+use crate::node::builtins::is_node_builtin;
 use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
 
 /// A Node.js built-in in the browser: nothing.

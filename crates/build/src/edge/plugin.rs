@@ -15,11 +15,11 @@ use rolldown_plugin::{
 use rolldown_resolver::ResolveError;
 
 use crate::css::{self, Stylesheets};
-use crate::dynamic_code::rewrite_direct_eval;
+use crate::diagnostics::import_report::SharedImportReport;
+use crate::diagnostics::import_sites::{ImportSite, import_sites};
+use crate::edge::dynamic_code::rewrite_direct_eval;
 use crate::image_import::ImageImports;
-use crate::import_report::SharedImportReport;
-use crate::import_sites::{ImportSite, import_sites};
-use crate::node_builtins::{
+use crate::node::builtins::{
     is_node_builtin, may_be_polyfilled, stub_id, stub_source, stub_specifier,
 };
 use crate::virtual_modules::{ResolveStart, VirtualModules, js_module};
