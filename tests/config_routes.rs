@@ -176,6 +176,19 @@ fn headers_redirects_and_rewrites_follow_nexts_order() {
         Some("s-maxage=31536000")
     );
     assert_eq!(get(&server, "/about", &[]).header("cache-control"), None);
+    // getStaticProps pages rendered on request: the same, for their notFound and redirect too.
+    let later = get(&server, "/later/1", &[]);
+    assert!(later.text().contains("later <!-- -->1"), "{}", later.text());
+    let revalidating = Some("s-maxage=30, stale-while-revalidate=31535970");
+    assert_eq!(later.header("cache-control"), revalidating);
+    let missing = get(&server, "/later/missing", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("cache-control"), revalidating);
+    let moved = get(&server, "/later/moved", &[]);
+    assert_eq!(moved.status, 307);
+    assert_eq!(moved.header("location"), Some("/about"));
+    assert_eq!(moved.header("cache-control"), Some("s-maxage=31536000"));
+    assert_eq!(moved.header("content-type"), None);
 
     // Public files are found before afterFiles and fallback rewrites.
     assert_eq!(get(&server, "/robots.txt", &[]).text(), "robots\n");

@@ -9,6 +9,7 @@
 import { renderToReadableStream, renderToStaticMarkup, renderToString } from 'react-dom/server';
 import {
   NOT_FOUND_HEADER,
+  staticPropsCacheControl,
   dataResponse,
   definePage,
   documentParts,
@@ -40,18 +41,23 @@ export function adaptEdgePage(modules) {
     } catch (err) {
       return failure(def, context, err, internal.data);
     }
+    const cacheControl = staticPropsCacheControl(def, outcome);
+    const cached = (response) => {
+      if (cacheControl && !response.headers.has('cache-control')) response.headers.set('cache-control', cacheControl);
+      return response;
+    };
     if (internal.data) {
       const { status, json } = dataResponse(def, outcome);
-      return Response.json(json, { status });
+      return cached(Response.json(json, { status }));
     }
     if (outcome.kind === 'notFound') {
-      return new Response(null, { status: 404, headers: { [NOT_FOUND_HEADER]: '1' } });
+      return cached(new Response(null, { status: 404, headers: { [NOT_FOUND_HEADER]: '1' } }));
     }
     if (outcome.kind === 'redirect') {
-      return new Response(null, { status: outcome.status, headers: { location: outcome.destination } });
+      return cached(new Response(null, { status: outcome.status, headers: { location: outcome.destination } }));
     }
     try {
-      return await renderHtml(def, context, outcome, internal.status ?? 200);
+      return cached(await renderHtml(def, context, outcome, internal.status ?? 200));
     } catch (err) {
       return failure(def, context, err, false);
     }

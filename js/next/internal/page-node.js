@@ -8,6 +8,7 @@ import { getRouteMatcher, getRouteRegex } from 'next/internal/route-matcher';
 import { renderToPipeableStream, renderToStaticMarkup, renderToString } from 'react-dom/server';
 import {
   NOT_FOUND_HEADER,
+  staticPropsCacheControl,
   dataResponse,
   definePage,
   documentParts,
@@ -47,6 +48,8 @@ async function render(def, req, res, internal) {
   }
   // getServerSideProps may answer by itself through `res`.
   if (res.writableEnded || res.headersSent) return;
+  const cacheControl = staticPropsCacheControl(def, outcome);
+  if (cacheControl && !res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', cacheControl);
   if (internal.data) {
     const { status, json } = dataResponse(def, outcome);
     return send(res, status, 'application/json', JSON.stringify(json));
@@ -56,8 +59,10 @@ async function render(def, req, res, internal) {
     return send(res, 404, 'text/plain; charset=utf-8', '');
   }
   if (outcome.kind === 'redirect') {
+    // Next sends a redirect with no body and no Content-Type.
     res.setHeader('Location', outcome.destination);
-    return send(res, outcome.status, 'text/plain; charset=utf-8', '');
+    res.statusCode = outcome.status;
+    return res.end();
   }
   try {
     await streamHtml(def, context, outcome, res, internal.status ?? 200);

@@ -88,8 +88,11 @@ export async function loadProps(def, context) {
     const allowed = method === 'getStaticProps' ? ['props', 'redirect', 'notFound', 'revalidate'] : ['props', 'redirect', 'notFound'];
     const extra = Object.keys(result).filter((key) => !allowed.includes(key));
     if (extra.length > 0) throw invalidKeysError(method, extra);
-    if (result.notFound) return new PageOutcome('notFound', {});
-    if (result.redirect) return new PageOutcome('redirect', redirectOf(result.redirect, method, context.resolvedUrl));
+    // getStaticProps's revalidate holds for its notFound and redirect answers too.
+    if (result.notFound) return new PageOutcome('notFound', { revalidate: result.revalidate });
+    if (result.redirect) {
+      return new PageOutcome('redirect', { ...redirectOf(result.redirect, method, context.resolvedUrl), revalidate: result.revalidate });
+    }
     pageProps = await result.props;
     revalidate = result.revalidate;
   }
@@ -318,6 +321,20 @@ export function pageContext(def, url, params, extra) {
     defaultLocale: undefined,
     ...extra,
   };
+}
+
+/**
+ * The `Cache-Control` Next sends with a getStaticProps page rendered on request (and its
+ * data, notFound and redirect answers): shared caches keep it `revalidate` seconds and may
+ * serve it stale up to a year in all, or a year when it never revalidates. The server sends
+ * the same for pages rendered at build time (crates/server/src/state.rs).
+ */
+export function staticPropsCacheControl(def, outcome) {
+  if (!def.getStaticProps || def.getServerSideProps || def.page === '/_error') return undefined;
+  const YEAR = 31536000;
+  const seconds = outcome?.revalidate;
+  if (typeof seconds === 'number' && seconds > 0) return `s-maxage=${seconds}, stale-while-revalidate=${YEAR - seconds}`;
+  return `s-maxage=${YEAR}`;
 }
 
 /** The header telling the server to answer with the app's 404 page instead. */

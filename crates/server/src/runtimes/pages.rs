@@ -260,7 +260,13 @@ async fn rendered(
         Runtime::Nodejs => node_page(state, options, &render, head, body).await,
     };
     if response.headers().contains_key(protocol::NOT_FOUND) && render.status.is_none() {
-        return Box::pin(not_found(state, options, &for_not_found)).await;
+        // A getStaticProps notFound keeps the caching its page asked for, as under Next.
+        let cache_control = response.headers().get(header::CACHE_CONTROL).cloned();
+        let mut page = Box::pin(not_found(state, options, &for_not_found)).await;
+        if let Some(value) = cache_control {
+            page.headers_mut().insert(header::CACHE_CONTROL, value);
+        }
+        return page;
     }
     response
 }
