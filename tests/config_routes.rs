@@ -189,6 +189,50 @@ fn headers_redirects_and_rewrites_follow_nexts_order() {
     assert_eq!(moved.header("location"), Some("/about"));
     assert_eq!(moved.header("cache-control"), Some("s-maxage=31536000"));
     assert_eq!(moved.header("content-type"), None);
+    // Their data answers, as Next's: charset, matched dynamic page, no type on notFound.
+    let manifest = std::fs::read_to_string(
+        server
+            .app
+            .as_ref()
+            .unwrap()
+            .path()
+            .join(".switchyard/manifest.json"),
+    )
+    .unwrap();
+    let build_id = serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["buildId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let data = |path: &str| {
+        get(
+            &server,
+            &format!("/_next/data/{build_id}/{path}.json"),
+            &[("x-nextjs-data", "1")],
+        )
+    };
+    let later_data = data("later/1");
+    assert_eq!(later_data.status, 200, "{}", later_data.text());
+    assert_eq!(later_data.json()["pageProps"]["id"], "1");
+    assert_eq!(
+        later_data.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(later_data.header("cache-control"), revalidating);
+    assert_eq!(
+        later_data.header("x-nextjs-matched-path"),
+        Some("/later/[id]")
+    );
+    let missing_data = data("later/missing");
+    assert_eq!(missing_data.status, 404);
+    assert_eq!(missing_data.text(), r#"{"notFound":true}"#);
+    assert_eq!(missing_data.header("content-type"), None);
+    assert_eq!(missing_data.header("cache-control"), revalidating);
+    let static_data = data("revalidating");
+    assert_eq!(
+        static_data.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(static_data.header("x-nextjs-matched-path"), None);
 
     // Public files are found before afterFiles and fallback rewrites.
     assert_eq!(get(&server, "/robots.txt", &[]).text(), "robots\n");

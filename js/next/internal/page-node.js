@@ -52,7 +52,12 @@ async function render(def, req, res, internal) {
   if (cacheControl && !res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', cacheControl);
   if (internal.data) {
     const { status, json } = dataResponse(def, outcome);
-    return send(res, status, 'application/json', JSON.stringify(json));
+    // Next sends the notFound answer without a Content-Type.
+    if (outcome.kind === 'notFound') {
+      res.statusCode = status;
+      return res.end(JSON.stringify(json));
+    }
+    return send(res, status, 'application/json; charset=utf-8', JSON.stringify(json));
   }
   if (outcome.kind === 'notFound') {
     res.setHeader(NOT_FOUND_HEADER, '1');

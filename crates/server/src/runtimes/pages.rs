@@ -28,7 +28,7 @@ pub const NEXT_STATIC_PREFIX: &str = "/_next/static/";
 /// Where client-side navigation fetches a page's data.
 pub const DATA_PREFIX: &str = "/_next/data/";
 const HTML: &str = "text/html; charset=utf-8";
-const JSON: &str = "application/json";
+const JSON: &str = "application/json; charset=utf-8";
 
 /// What a page's runtime is asked to render.
 struct Render<'p> {
@@ -105,8 +105,34 @@ fn data_target(path: &str) -> Option<(&str, String)> {
     Some((build_id, page_path))
 }
 
-/// A data request (a path under [`DATA_PREFIX`]): the JSON of the page's data function.
+/// A data request (a path under [`DATA_PREFIX`]): the JSON of the page's data function,
+/// with `x-nextjs-matched-path` naming a dynamic page, as Next sends it.
 pub async fn data(
+    state: &AppState,
+    options: &ServerOptions,
+    head: &Parts,
+    body: RouteBody,
+) -> Response<Body> {
+    let mut response = data_answer(state, options, head, body).await;
+    let matched = data_target(head.uri.path())
+        .filter(|(build_id, _)| *build_id == state.build_id)
+        .and_then(|(_, page_path)| state.routes.find(&page_path))
+        .filter(|(route, _)| {
+            let dynamic = route
+                .segments
+                .iter()
+                .any(|segment| !matches!(segment, switchyard_app::Segment::Static(_)));
+            route.kind == switchyard_app::RouteKind::Page && dynamic
+        });
+    if let Some((route, _)) = matched
+        && let Ok(page) = HeaderValue::from_str(&route.page)
+    {
+        response.headers_mut().insert("x-nextjs-matched-path", page);
+    }
+    response
+}
+
+async fn data_answer(
     state: &AppState,
     options: &ServerOptions,
     head: &Parts,
@@ -166,7 +192,10 @@ pub async fn data(
             return json_response(StatusCode::OK, json.to_string().into());
         }
         Built::Page(Prerendered::NotFound) | Built::Unlisted => {
-            return json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into());
+            // Next sends this one without a Content-Type.
+            let mut response = json_response(StatusCode::NOT_FOUND, "{\"notFound\":true}".into());
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            return response;
         }
         // A page without data has no data URL: Next answers with its 404 page.
         Built::Page(_) => return not_found(state, options, head).await,
@@ -212,6 +241,20 @@ fn built<'s>(state: &'s AppState, page: &str, path: &str) -> Built<'s> {
         },
         Some(prerendered) => Built::Page(prerendered),
     }
+}
+
+/// The 404 page for a request that resolved to nothing: never cached, except when the URL
+/// names `/404` itself (a middleware rewrite to it, say), which Next sends as it is.
+pub async fn not_found_for(
+    state: &AppState,
+    options: &ServerOptions,
+    head: &Parts,
+) -> Response<Body> {
+    let below = crate::stages::filesystem::strip_base_path(&state.base_path, head.uri.path());
+    if below == Some("/404") {
+        return not_found_page(state, options, head).await;
+    }
+    not_found(state, options, head).await
 }
 
 /// The 404 page, with status 404, never cached.
