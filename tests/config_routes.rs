@@ -234,6 +234,22 @@ fn headers_redirects_and_rewrites_follow_nexts_order() {
     );
     assert_eq!(static_data.header("x-nextjs-matched-path"), None);
 
+    // `/404` is a page of every app (Next's default here): found before fallback rewrites,
+    // and sent without no-store, by name or rewritten to.
+    for path in ["/404", "/gone"] {
+        let page = get(&server, path, &[]);
+        assert_eq!(page.status, 404, "{path}: {}", page.text());
+        assert!(
+            page.text().contains("This page could not be found"),
+            "{path}"
+        );
+        assert_eq!(page.header("cache-control"), None, "{path}");
+    }
+    assert_eq!(
+        get(&server, "/unknown-page", &[("x-skip", "1")]).json()["fallback"],
+        true
+    );
+
     // Public files are found before afterFiles and fallback rewrites.
     assert_eq!(get(&server, "/robots.txt", &[]).text(), "robots\n");
 

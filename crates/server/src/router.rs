@@ -134,6 +134,6 @@ async fn serve(
 ) -> Response<Body> {
     match target {
         Some(target) => runtimes::serve(state, options, target, routed).await,
-        None => runtimes::pages::not_found_for(state, options, &routed.head).await,
+        None => runtimes::pages::not_found(state, options, &routed.head).await,
     }
 }

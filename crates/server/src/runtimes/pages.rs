@@ -243,8 +243,8 @@ fn built<'s>(state: &'s AppState, page: &str, path: &str) -> Built<'s> {
     }
 }
 
-/// The 404 page for a request that resolved to nothing: never cached, except when the URL
-/// names `/404` itself (a middleware rewrite to it, say), which Next sends as it is.
+/// The 404 page for a request to `/404` (by name, or rewritten there): never cached, except
+/// when the URL names `/404` itself, which Next sends as it is.
 pub async fn not_found_for(
     state: &AppState,
     options: &ServerOptions,

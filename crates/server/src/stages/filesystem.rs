@@ -20,6 +20,8 @@ pub enum Target<'s> {
     Data(String),
     /// `/_next/image`, the image endpoint (its query says which image).
     Image,
+    /// `/404` when the app has no page of that name: Next always has one (its default).
+    NotFoundPage,
     /// A page or API route, with its params and the path below the base path.
     Route {
         route: &'s Route,
@@ -44,7 +46,9 @@ pub fn find_file<'s>(state: &'s AppState, head: &Parts) -> Option<Target<'s>> {
     if path.starts_with(DATA_PREFIX) {
         return Some(Target::Data(path.to_owned()));
     }
-    let (route, params) = state.routes.find_static(path)?;
+    let Some((route, params)) = state.routes.find_static(path) else {
+        return (path == "/404").then_some(Target::NotFoundPage);
+    };
     Some(Target::Route {
         route,
         params,
