@@ -89,6 +89,7 @@ mod console;
 mod crypto;
 mod dom_exception;
 mod encoding;
+mod event_types;
 mod events;
 mod fetch;
 mod headers;
@@ -161,7 +162,7 @@ const fn module(name: &'static str, source: &'static str, lazy: bool) -> Module 
 }
 
 /// The JS modules, in evaluation order (each may use what the earlier ones put in `$`).
-pub(crate) const MODULES: [Module; 19] = [
+pub(crate) const MODULES: [Module; 20] = [
     module("prelude", include_str!("web/prelude.js"), false),
     // Before any module captures a built-in it wraps, so that none hands out an original.
     module("allocation_limit", allocation_limit::SOURCE, false),
@@ -182,6 +183,7 @@ pub(crate) const MODULES: [Module; 19] = [
     module("structured_clone", structured_clone::SOURCE, true),
     module("async_local_storage", async_local_storage::SOURCE, true),
     module("message_channel", message_channel::SOURCE, true),
+    module("event_types", event_types::SOURCE, true),
 ];
 
 fn evaluate_module(ctx: &Context, module: &Module) -> Result<Object, JsError> {

@@ -112,6 +112,7 @@
 
   for (const name of [
     'ReadableStream', 'ReadableStreamDefaultReader', 'WritableStream', 'WritableStreamDefaultWriter', 'TransformStream',
+    'ByteLengthQueuingStrategy', 'CountQueuingStrategy',
   ]) {
     lazyGlobal('streams', name);
   }
@@ -143,6 +144,7 @@
   lazyGlobal('url_pattern', 'URLPattern');
 
   for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent']) lazyGlobal('message_channel', name);
+  for (const name of ['CustomEvent', 'ErrorEvent', 'PromiseRejectionEvent']) lazyGlobal('event_types', name);
 
   lazyGlobal('async_local_storage', 'AsyncLocalStorage');
   // Binds a callback to the caller's AsyncLocalStorage context (timers, queueMicrotask): the

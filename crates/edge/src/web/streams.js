@@ -2094,6 +2094,54 @@
     queueMicrotaskInternal,
   });
 
+  // The queuing strategies (Streams §7): a high-water mark, and a size function shared by
+  // every instance of a class, named `size`, that is not a constructor.
+  const byteLengthSize = { size: (chunk) => chunk.byteLength }.size;
+  const countSize = { size: () => 1 }.size;
+  const strategyInit = (name, init) => {
+    const where = `Failed to construct '${name}'`;
+    $.argumentsRequired(where, 1, init === undefined ? 0 : 1);
+    if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
+      throw new TypeError(`${where}: The provided value is not of type 'QueuingStrategyInit'.`);
+    }
+    if (init.highWaterMark === undefined) {
+      throw new TypeError(
+        `${where}: Failed to read the 'highWaterMark' property from 'QueuingStrategyInit': Required member is undefined.`,
+      );
+    }
+    return Number(init.highWaterMark);
+  };
+
+  class ByteLengthQueuingStrategy {
+    #highWaterMark;
+    constructor(init) {
+      this.#highWaterMark = strategyInit('ByteLengthQueuingStrategy', init);
+    }
+    get highWaterMark() {
+      return this.#highWaterMark;
+    }
+    get size() {
+      return byteLengthSize;
+    }
+  }
+  $.setToStringTag(ByteLengthQueuingStrategy, 'ByteLengthQueuingStrategy');
+
+  class CountQueuingStrategy {
+    #highWaterMark;
+    constructor(init) {
+      this.#highWaterMark = strategyInit('CountQueuingStrategy', init);
+    }
+    get highWaterMark() {
+      return this.#highWaterMark;
+    }
+    get size() {
+      return countSize;
+    }
+  }
+  $.setToStringTag(CountQueuingStrategy, 'CountQueuingStrategy');
+  $.defineGlobal('ByteLengthQueuingStrategy', ByteLengthQueuingStrategy);
+  $.defineGlobal('CountQueuingStrategy', CountQueuingStrategy);
+
   $.ReadableStream = ReadableStream;
   $.unclonable.push($.isReadableStream, $.isReadableStreamDefaultReader, $.isWritableStream, $.isWritableStreamDefaultWriter, $.isTransformStream);
   $.defineGlobal('ReadableStream', ReadableStream);

@@ -10,6 +10,30 @@ mod tests {
     use crate::web::testing::harness;
 
     #[test]
+    fn queuing_strategies_size_chunks_as_the_spec_says() {
+        let h = harness();
+        h.eval(
+            r#"
+            const bytes = new ByteLengthQueuingStrategy({ highWaterMark: 16 });
+            const count = new CountQueuingStrategy({ highWaterMark: '4' });
+            assertEquals([bytes.highWaterMark, count.highWaterMark], [16, 4]);
+            assertEquals(bytes.size(new Uint8Array(5)), 5);
+            assertEquals(count.size('anything'), 1);
+            assertSame(bytes.size, new ByteLengthQueuingStrategy({ highWaterMark: 1 }).size);
+            assertEquals([bytes.size.name, count.size.name], ['size', 'size']);
+            assertThrows(() => new bytes.size(), TypeError);
+            assertThrows(() => new CountQueuingStrategy(), TypeError);
+            assertThrows(() => new CountQueuingStrategy({}), TypeError);
+            // A stream takes them as its strategy.
+            const seen = [];
+            const stream = new ReadableStream({ start(c) { seen.push(c.desiredSize); } }, bytes);
+            assertEquals(seen, [16]);
+            assertEquals(Object.prototype.toString.call(count), '[object CountQueuingStrategy]');
+            "#,
+        );
+    }
+
+    #[test]
     fn reads_enqueued_chunks_then_done() {
         harness().run(
             r#"
