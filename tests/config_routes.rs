@@ -190,19 +190,7 @@ fn headers_redirects_and_rewrites_follow_nexts_order() {
     assert_eq!(moved.header("cache-control"), Some("s-maxage=31536000"));
     assert_eq!(moved.header("content-type"), None);
     // Their data answers, as Next's: charset, matched dynamic page, no type on notFound.
-    let manifest = std::fs::read_to_string(
-        server
-            .app
-            .as_ref()
-            .unwrap()
-            .path()
-            .join(".switchyard/manifest.json"),
-    )
-    .unwrap();
-    let build_id = serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["buildId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let build_id = support::build_id(server.app.as_ref().unwrap().path());
     let data = |path: &str| {
         get(
             &server,

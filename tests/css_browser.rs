@@ -8,59 +8,14 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use support::Server;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn require(path: &Path, what: &str, install: &str) {
-    assert!(
-        path.exists(),
-        "{what} is missing ({}); run `{install}` first",
-        path.display()
-    );
-}
+use support::browser;
 
 /// The computed values of `queries` (`"#title color"`) on `/` of the fixture `name`.
 fn computed_styles(name: &str, queries: &[&str]) -> serde_json::Value {
-    let root = support::repo_root();
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned());
-    require(
-        Path::new(&chromium),
-        "Chromium",
-        "bash scripts/setup.sh chromium",
-    );
-    require(
-        &root.join("tests/browser/node_modules/playwright-core"),
-        "playwright-core",
-        "bash scripts/fixtures.sh",
-    );
-    require(
-        &root.join(format!("tests/fixtures/{name}/node_modules/react-dom")),
-        "the fixture's packages",
-        "bash scripts/fixtures.sh",
-    );
+    let chromium = browser::prerequisites(name);
     let server = Server::fixture(name, &[]);
-    let url = format!("http://127.0.0.1:{}/", server.port);
-    let output = Command::new("node")
-        .arg(root.join("tests/browser/computed_style.mjs"))
-        .arg(&url)
-        .args(queries)
-        .current_dir(&root)
-        .env("CHROMIUM", &chromium)
-        .stdin(Stdio::null())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "tests/browser/computed_style.mjs {url} failed ({}):\n{stdout}{stderr}\n-- server log:\n{}",
-        output.status,
-        server.log()
-    );
+    let (stdout, _) = browser::run_script(&chromium, &server, "computed_style.mjs", "/", queries);
     let values: serde_json::Value = serde_json::from_str(stdout.trim())
         .unwrap_or_else(|error| panic!("not JSON ({error}): {stdout}"));
     assert_eq!(

@@ -70,19 +70,7 @@ fn rewrites_serve_another_route_under_the_same_url() {
 #[test]
 fn a_data_request_rewritten_to_an_api_route_runs_the_route() {
     each(|server, runtime| {
-        let manifest = std::fs::read_to_string(
-            server
-                .app
-                .as_ref()
-                .unwrap()
-                .path()
-                .join(".switchyard/manifest.json"),
-        )
-        .unwrap();
-        let build_id = serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["buildId"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let build_id = support::build_id(server.app.as_ref().unwrap().path());
         let response = http::request(
             server.port,
             "GET",

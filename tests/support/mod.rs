@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod http;
 pub mod tls_origin;
 
@@ -109,6 +110,15 @@ pub fn build(dir: &Path) -> Output {
         .arg(dir)
         .output()
         .expect("switchyard runs")
+}
+
+/// The build id `switchyard build` wrote into the app's manifest.
+pub fn build_id(app: &Path) -> String {
+    let manifest = std::fs::read_to_string(app.join(".switchyard/manifest.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&manifest).unwrap()["buildId"]
+        .as_str()
+        .expect("the manifest names its build id")
+        .to_owned()
 }
 
 /// Text of stdout and stderr together.
