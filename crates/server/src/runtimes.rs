@@ -54,7 +54,7 @@ pub async fn serve(
             }
         }
         Target::Image => image::serve(state, options, &head).await,
-        Target::NotFoundPage => pages::not_found_for(state, options, &head).await,
+        Target::NotFoundPage => pages::not_found_page(state, options, &head).await,
         Target::Data(path) => {
             with_path(&mut head, &path);
             pages::data(state, options, &head, body).await

@@ -243,26 +243,18 @@ fn built<'s>(state: &'s AppState, page: &str, path: &str) -> Built<'s> {
     }
 }
 
-/// The 404 page for a request to `/404` (by name, or rewritten there): never cached, except
-/// when the URL names `/404` itself, which Next sends as it is.
-pub async fn not_found_for(
-    state: &AppState,
-    options: &ServerOptions,
-    head: &Parts,
-) -> Response<Body> {
-    let below = crate::stages::filesystem::strip_base_path(&state.base_path, head.uri.path());
-    if below == Some("/404") {
-        return not_found_page(state, options, head).await;
-    }
-    not_found(state, options, head).await
-}
-
 /// The 404 page, with status 404, never cached.
 pub async fn not_found(state: &AppState, options: &ServerOptions, head: &Parts) -> Response<Body> {
     no_store(not_found_page(state, options, head).await)
 }
 
-async fn not_found_page(state: &AppState, options: &ServerOptions, head: &Parts) -> Response<Body> {
+/// The 404 page as it is: what `/404` asked for by name gets (Next sends it without the
+/// no-store of unknown URLs).
+pub async fn not_found_page(
+    state: &AppState,
+    options: &ServerOptions,
+    head: &Parts,
+) -> Response<Body> {
     match &state.not_found {
         Some(NotFoundPage::Static(html)) => html_response(StatusCode::NOT_FOUND, html),
         Some(NotFoundPage::Rendered { page, runtime }) => {
